@@ -1,0 +1,3 @@
+"""The simple-cnn architecture plugin for zoo-core."""
+
+__version__ = "0.1.0"

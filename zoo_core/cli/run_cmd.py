@@ -1,0 +1,73 @@
+"""``zoo run``: train and evaluate one combination of components."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from zoo_core.cli.common import state
+from zoo_core.config import apply_overrides, default_config, load_config_file
+
+
+def build_config(config_file: str | None, options: dict[str, Any], overrides: tuple[str, ...]) -> dict[str, Any]:
+    """Return the run configuration: defaults, then the file, then options, then ``--set``."""
+    config = load_config_file(config_file) if config_file else default_config()
+    shortcuts = []
+    for section, key in (("dataset", "dataset"), ("augmentation", "augmentation"), ("architecture", "arch"),
+                         ("optimizer", "optimizer"), ("loss", "loss")):
+        if options.get(key):
+            shortcuts.append(f"{section}.name={_quote(options[key])}")
+    for key, option in (("epochs", "epochs"), ("batch_size", "batch_size"), ("learning_rate", "lr"),
+                        ("seed", "seed")):
+        if options.get(option) is not None:
+            shortcuts.append(f"training.{key}={options[option]}")
+    config = apply_overrides(config, shortcuts)
+    if options.get("metrics"):
+        config["metrics"] = [{"name": name} for name in options["metrics"]]
+    return apply_overrides(config, overrides)
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+@click.command("run")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="TOML run configuration.")
+@click.option("--out", type=click.Path(file_okay=False), help="Run directory to write (default: runs/DATE-ARCH-DATASET).")
+@click.option("--overwrite", is_flag=True, help="Allow writing into an existing, non-empty --out directory.")
+@click.option("--dataset", help="Dataset name (default: digits).")
+@click.option("--augmentation", help="Augmentation name (default: none).")
+@click.option("--arch", help="Architecture name (default: simple-cnn).")
+@click.option("--optimizer", help="Optimizer name (default: adam).")
+@click.option("--loss", help="Loss name (default: cross-entropy).")
+@click.option("--metric", "metrics", multiple=True, help="Metric name; repeatable (default: accuracy, precision, recall, f1).")
+@click.option("--epochs", type=int, help="Number of epochs (default: 30).")
+@click.option("--batch-size", type=int, help="Mini-batch size (default: 32).")
+@click.option("--lr", type=float, help="Learning rate (default: the optimizer's own).")
+@click.option("--seed", type=int, help="Random seed for splits, initialisation and shuffling (default: 0).")
+@click.option("--set", "overrides", multiple=True, metavar="SECTION.KEY=VALUE",
+              help="Override any configuration value, e.g. --set architecture.filters=64; repeatable.")
+@click.option("--no-progress", is_flag=True, help="Do not show the progress bar.")
+@click.pass_context
+def run_command(ctx: click.Context, config_file: str | None, out: str | None, overwrite: bool,
+                overrides: tuple[str, ...], no_progress: bool, **options: Any) -> None:
+    """Train and evaluate a model, write the run directory and print the test metrics.
+
+    With no options, trains simple-cnn on the digits dataset.
+    """
+    config = build_config(config_file, options, overrides)
+    plugins = state(ctx).plugins()
+    from zoo_core.resolve import resolve_run
+
+    # Resolve first so that a wrong name or parameter fails before TensorFlow is imported.
+    resolve_run(config, plugins.registry)
+    from zoo_core.runner import run
+
+    result = run(config, plugins, out=out, overwrite=overwrite, show_progress=not no_progress)
+    split = "test" if "test" in result.metrics else "validation"
+    click.echo(f"{split} metrics:")
+    for name, value in result.metrics.get(split, {}).items():
+        click.echo(f"  {name}: {value:.4f}")
+    click.echo(f"run directory: {Path(result.run_dir)}")

@@ -19,8 +19,12 @@ class PluginInfo:
     module: str
     distribution: str = ""
     version: str = ""
-    status: str = "loaded"  # loaded, failed or disabled
+    status: str = "loaded"  # loaded, failed, disabled or incompatible
     error: str = ""
+    #: The zoo-core range that the distribution declares in ``Requires-Dist``, if any.
+    requires_core: str = ""
+    #: Short names that this plugin registered and another plugin had registered first.
+    conflicts: list[str] = field(default_factory=list)
     load_seconds: float = 0.0
     hooks: list[str] = field(default_factory=list)
     components: list[str] = field(default_factory=list)
@@ -34,6 +38,8 @@ class PluginInfo:
             "version": self.version,
             "status": self.status,
             "error": self.error,
+            "requires_core": self.requires_core,
+            "conflicts": list(self.conflicts),
             "load_seconds": round(self.load_seconds, 4),
             "hooks": list(self.hooks),
             "components": list(self.components),
@@ -46,6 +52,9 @@ class Registry:
     def __init__(self) -> None:
         self._components: dict[str, Component] = {}
         self.plugins: dict[str, PluginInfo] = {}
+        #: ``kind/short name`` to the qualified id that the short name selects when several
+        #: plugins register it (an explicit override of a built-in, or the user's preference).
+        self.preferred: dict[str, str] = {}
 
     def add(self, component: Component) -> None:
         """Add a component; a second component with the same qualified id is rejected."""
@@ -97,11 +106,17 @@ class Registry:
         if len(matches) == 1:
             return matches[0]
         if len(matches) > 1:
+            preferred = self.preferred.get(f"{kind}/{name}")
+            chosen = [c for c in matches if c.id == preferred]
+            if chosen:
+                return chosen[0]
             ids = ", ".join(c.id for c in matches)
             providers = ", ".join(f"{c.id} from {c.distribution or c.plugin}" for c in matches)
             raise AmbiguousNameError(
                 f"the {kind} name {name!r} is ambiguous: {providers}",
-                f"use a qualified id ({ids}) or disable one plugin with --disable-plugin NAME",
+                f"use a qualified id ({ids}), choose one for good with "
+                f"`zoo plugins prefer {kind} {name} PLUGIN`, or disable one plugin with "
+                "--disable-plugin NAME",
             )
         raise UnknownComponentError(f"unknown {kind} {name!r}", self._unknown_hint(kind, name))
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 import re
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -113,6 +114,24 @@ def scan_files(folder: str | Path, recursive: bool = False) -> tuple[list[Path],
     return sorted(images, key=key), sorted(others, key=key)
 
 
+class ImageDecodeError(DataError):
+    """An image file that cannot be decoded; ``reason`` is the cause without the path."""
+
+    def __init__(self, path: Path, reason: str, hint: str | None = None) -> None:
+        super().__init__(f"cannot decode {path}: {reason}", hint)
+        self.path = path
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    """What a file held before conversion: Pillow mode and size after EXIF orientation."""
+
+    mode: str
+    width: int
+    height: int
+
+
 def load_image(
     path: str | Path,
     channels: int = 3,
@@ -122,22 +141,32 @@ def load_image(
     """Decode the image file at ``path`` into float32 (height, width, channels) with values 0..255.
 
     ``channels`` is 1 or 3. ``image_size`` is (height, width), or None to keep the file's size.
-    Raises DataError naming the file and the reason when it is empty, truncated, not an image or
+    Raises ImageDecodeError (a DataError) naming the file and the reason when it is empty, truncated, not an image or
     in a mode that cannot be converted.
     """
+    array, _ = read_image(path, channels, image_size, interpolation)
+    return array
+
+
+def read_image(
+    path: str | Path,
+    channels: int = 3,
+    image_size: tuple[int, int] | None = None,
+    interpolation: str = "bilinear",
+) -> tuple[np.ndarray, ImageInfo]:
+    """Decode like :func:`load_image`, and also return the file's mode and oriented size."""
     _check_settings(channels, image_size, interpolation)
     from PIL import Image
 
     path = Path(path)
     try:
         with Image.open(path) as image:
-            array = decode_image(image, channels, image_size, interpolation)
+            array, info = decode_image(image, channels, image_size, interpolation)
     except DataError as error:
-        raise DataError(f"cannot decode {path}: {error.message}", error.hint) from None
+        raise ImageDecodeError(path, error.message, error.hint) from None
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
-        raise DataError(f"cannot decode {path}: {describe_decode_error(path, error)}",
-                        "replace or remove the file") from None
-    return array
+        raise ImageDecodeError(path, describe_decode_error(path, error), "replace or remove the file") from None
+    return array, info
 
 
 def describe_decode_error(path: Path, error: Exception) -> str:
@@ -162,8 +191,8 @@ def decode_image(
     channels: int,
     image_size: tuple[int, int] | None,
     interpolation: str,
-) -> np.ndarray:
-    """Apply the decoding rules to an open Pillow image and return float32 (H, W, channels)."""
+) -> tuple[np.ndarray, ImageInfo]:
+    """Apply the decoding rules to an open Pillow image; return float32 (H, W, channels) and its info."""
     from PIL import ImageOps
 
     with warnings.catch_warnings():
@@ -171,6 +200,7 @@ def decode_image(
         warnings.simplefilter("ignore", UserWarning)
         image.load()
         image = ImageOps.exif_transpose(image)
+        info = ImageInfo(image.mode, image.width, image.height)
         converted = _convert_mode(image, channels)
     if image_size is not None:
         converted = _resize(converted, image_size, interpolation)
@@ -179,7 +209,7 @@ def decode_image(
         array = array[..., np.newaxis]
     if array.shape[-1] != channels:
         array = np.repeat(array, channels, axis=-1)
-    return array
+    return array, info
 
 
 def _convert_mode(image: "Image.Image", channels: int) -> "Image.Image":

@@ -33,6 +33,9 @@ def zoo_register_datasets(register: Any) -> None:
         summary="generated images whose classes differ by a pattern, for smoke tests",
         tags=("builtin", "generated"),
     )
+    from zoo_core.builtins.file_datasets import register_file_datasets
+
+    register_file_datasets(register)
 
 
 @hookimpl

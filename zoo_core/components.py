@@ -21,6 +21,7 @@ KINDS: tuple[str, ...] = (
     "optimizer",
     "loss",
     "metric",
+    "schedule",
 )
 
 #: Arguments that the runner passes to a factory of each kind when the factory declares them.
@@ -31,6 +32,9 @@ CONTEXT_ARGS: dict[str, tuple[str, ...]] = {
     "optimizer": ("learning_rate",),
     "loss": ("num_classes", "from_logits"),
     "metric": ("num_classes", "class_names"),
+    # learning_rate is the base rate (the run's, or the optimizer's default); the schedule's
+    # step counts are optimizer steps, so steps_per_epoch is 1 for full-batch gradient descent.
+    "schedule": ("learning_rate", "steps_per_epoch", "epochs"),
 }
 
 _NO_DEFAULT = inspect.Parameter.empty
@@ -60,7 +64,7 @@ class Parameter:
 
 @dataclass
 class Component:
-    """A registered component: a factory plus what the zoo knows about it without building it."""
+    """A registered component: its factory and the facts recorded without building it."""
 
     kind: str
     name: str

@@ -1,8 +1,8 @@
 """Run configuration: TOML tables, defaults and ``--set section.key=value`` overrides.
 
 A configuration has one table per kind of component (``[dataset]``, ``[augmentation]``,
-``[architecture]``, ``[optimizer]``, ``[loss]``) holding ``name`` and the component's
-parameters, a ``[[metrics]]`` list of such tables, and a ``[training]`` table.
+``[architecture]``, ``[optimizer]``, ``[loss]``, ``[schedule]``) holding ``name`` and the
+component's parameters, a ``[[metrics]]`` list of such tables, and a ``[training]`` table.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any, Iterable, Mapping
 
 from zoo_core.errors import ConfigError
 
-COMPONENT_SECTIONS: tuple[str, ...] = ("dataset", "augmentation", "architecture", "optimizer", "loss")
+COMPONENT_SECTIONS: tuple[str, ...] = ("dataset", "augmentation", "architecture", "optimizer", "loss", "schedule")
 
 DEFAULT_TRAINING: dict[str, Any] = {
     "epochs": 30,
@@ -24,6 +24,8 @@ DEFAULT_TRAINING: dict[str, Any] = {
     "seed": 0,
     "validation_fraction": 0.15,
     "test_fraction": 0.15,
+    # None, "balanced", a list with one weight per class, or a table of class name = weight.
+    "class_weight": None,
 }
 
 DEFAULT_CONFIG: dict[str, Any] = {
@@ -32,6 +34,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "architecture": {"name": "simple-cnn"},
     "optimizer": {"name": "adam"},
     "loss": {"name": "cross-entropy"},
+    "schedule": {"name": "constant"},
     "metrics": [{"name": "accuracy"}, {"name": "precision"}, {"name": "recall"}, {"name": "f1"}],
     "training": dict(DEFAULT_TRAINING),
 }
@@ -205,6 +208,9 @@ def validate_training(training: Mapping[str, Any]) -> dict[str, Any]:
             "training.validation_fraction + training.test_fraction must be below 1",
             "lower one of them so that some samples are left for training",
         )
+    from zoo_core.class_weights import check_class_weight_setting
+
+    check_class_weight_setting(result["class_weight"])
     return result
 
 

@@ -59,6 +59,13 @@ def zoo_register_metrics(register: Any) -> None:
 
 
 @hookspec
+def zoo_register_schedules(register: Any) -> None:
+    """Register learning-rate schedules: factories that take ``learning_rate``, ``steps_per_epoch``
+    and ``epochs`` and return a float, a ``keras.optimizers.schedules.LearningRateSchedule`` or a
+    :class:`zoo_core.schedules.EpochSchedule` callback."""
+
+
+@hookspec
 def zoo_run_started(run: Any) -> None:
     """Observe the start of a run, after every component is built and before the first epoch.
 
@@ -85,4 +92,5 @@ REGISTRATION_HOOKS: dict[str, str] = {
     "optimizer": "zoo_register_optimizers",
     "loss": "zoo_register_losses",
     "metric": "zoo_register_metrics",
+    "schedule": "zoo_register_schedules",
 }

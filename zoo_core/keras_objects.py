@@ -11,6 +11,9 @@ from typing import Any, Sequence
 import keras
 from keras import ops
 
+# Registers the losses of the built-in loss components, so saved models compiled with them load.
+from zoo_core import keras_losses  # noqa: F401
+
 
 @keras.saving.register_keras_serializable(package="zoo_core")
 class Preprocess(keras.layers.Layer):

@@ -1,0 +1,96 @@
+"""What a dataset holds before anyone trains on it: classes, splits, image facts and bad files.
+
+Inspection builds the dataset as a run would, but never imports TensorFlow. A dataset factory
+with an ``on_error`` parameter is built with ``on_error="skip"`` so that every file that cannot
+be decoded is listed, each marked with what the user's setting does to it at run time.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import numpy as np
+
+from zoo_core.components import validate_parameters
+from zoo_core.config import validate_training
+from zoo_core.data import SPLITS, Dataset
+from zoo_core.registry import Registry
+
+
+def inspect_dataset(registry: Registry, name: str, params: Mapping[str, Any],
+                    training: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Build the dataset ``name`` with ``params`` and return a JSON-ready report of its contents.
+
+    The splits are those a run would use with the ``training`` settings (seed and fractions):
+    split folders or files found on disk, and the rest drawn from the seed.
+    """
+    from zoo_core.splits import make_splits
+
+    component = registry.get("dataset", name)
+    checked = validate_parameters(component, params)
+    settings = validate_training(training or {})
+    on_error = checked.get("on_error", "stop")
+    build_params = dict(checked)
+    if "on_error" in component.parameters():
+        build_params["on_error"] = "skip"
+    dataset = component.build(build_params, seed=settings["seed"])
+    splits = make_splits(dataset, settings["seed"], settings["validation_fraction"], settings["test_fraction"])
+    details = dict(dataset.details)
+    return {
+        "dataset": component.id,
+        "parameters": checked,
+        "samples": int(len(dataset.labels)),
+        "input_shape": list(dataset.input_shape),
+        "value_range": list(dataset.value_range),
+        "splits": _describe_splits(dataset, splits),
+        "classes": _describe_classes(dataset, splits),
+        "image_sizes": details.pop("image_sizes", {}),
+        "image_modes": details.pop("image_modes", {}),
+        "problems": _describe_problems(details.pop("skipped", []), on_error),
+        "ignored": details.pop("ignored", []),
+        "details": {key: value for key, value in details.items() if key != "skipped_count"},
+    }
+
+
+def _describe_splits(dataset: Dataset, splits: Mapping[str, np.ndarray]) -> dict[str, dict[str, Any]]:
+    return {
+        name: {"count": int(splits[name].size), "origin": "on disk" if name in dataset.splits else "drawn from the seed"}
+        for name in SPLITS
+    }
+
+
+def _describe_classes(dataset: Dataset, splits: Mapping[str, np.ndarray]) -> list[dict[str, Any]]:
+    per_split = {name: np.bincount(dataset.labels[splits[name]], minlength=dataset.num_classes) for name in SPLITS}
+    return [
+        {"index": index, "name": class_name, "counts": {name: int(per_split[name][index]) for name in SPLITS}}
+        for index, class_name in enumerate(dataset.class_names)
+    ]
+
+
+def _describe_problems(skipped: list[dict[str, str]], on_error: str) -> list[dict[str, str]]:
+    action = "skipped" if on_error == "skip" else "stops the run"
+    return [{"file": item["file"], "reason": item["reason"], "action": action} for item in skipped]
+
+
+def render_report(report: Mapping[str, Any]) -> str:
+    """Return the text form of :func:`inspect_dataset`'s report."""
+    lines = [f"dataset {report['dataset']}: {report['samples']} samples, input shape "
+             f"{'x'.join(str(side) for side in report['input_shape'])}"]
+    lines.append("splits: " + ", ".join(f"{name} {info['count']} ({info['origin']})"
+                                        for name, info in report["splits"].items()))
+    lines.append("classes (index, name, train/validation/test):")
+    for item in report["classes"]:
+        counts = "/".join(str(item["counts"][name]) for name in SPLITS)
+        lines.append(f"  {item['index']:>3}  {item['name']}  {counts}")
+    for title, key in (("image sizes (width x height)", "image_sizes"), ("image modes", "image_modes")):
+        if report[key]:
+            lines.append(f"{title}: " + ", ".join(f"{value} ({count})" for value, count in report[key].items()))
+    if report["problems"]:
+        lines.append(f"files that cannot be decoded: {len(report['problems'])}")
+        lines.extend(f"  {p['file']}: {p['reason']} [{p['action']}]" for p in report["problems"])
+    else:
+        lines.append("files that cannot be decoded: none")
+    if report["ignored"]:
+        lines.append(f"files not read: {len(report['ignored'])}")
+        lines.extend(f"  {item['file']}: {item['reason']}" for item in report["ignored"])
+    return "\n".join(lines)

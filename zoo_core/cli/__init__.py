@@ -58,6 +58,7 @@ def _configure_logging(verbose: int) -> None:
 
 def _add_commands() -> None:
     from zoo_core.cli.augment_cmd import augment_group
+    from zoo_core.cli.bench_cmd import bench_command
     from zoo_core.cli.data_cmd import data_group
     from zoo_core.cli.listing import info_command, list_command
     from zoo_core.cli.plugins_cmd import plugins_group
@@ -69,6 +70,7 @@ def _add_commands() -> None:
     main.add_command(run_command)
     main.add_command(augment_group)
     main.add_command(data_group)
+    main.add_command(bench_command)
 
 
 _add_commands()

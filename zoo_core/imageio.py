@@ -183,7 +183,8 @@ def describe_decode_error(path: Path, error: Exception) -> str:
     if isinstance(error, FileNotFoundError):
         return "file not found"
     text = str(error) or type(error).__name__
-    return text.split(" (")[0] if "truncated" in text else text
+    # Pillow words this "image file is truncated (N bytes not processed)" or "Truncated File Read".
+    return "truncated file: the image data ends early" if "truncated" in text.lower() else text
 
 
 def decode_image(

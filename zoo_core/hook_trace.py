@@ -26,9 +26,9 @@ def tracing_requested(option: bool | None = None) -> bool:
     return os.environ.get(TRACE_ENV, "") not in ("", "0", "false")
 
 
-def start_tracing() -> None:
-    """Let the trace logger emit INFO records through the ``zoo_core`` handlers."""
-    logger.setLevel(logging.INFO)
+def set_tracing(enabled: bool) -> None:
+    """Let the trace logger emit INFO records through the ``zoo_core`` handlers, or stop it."""
+    logger.setLevel(logging.INFO if enabled else logging.NOTSET)
 
 
 def trace_plugin(manager: pluggy.PluginManager, plugin_name: str) -> None:

@@ -65,6 +65,13 @@ def disabled_from_env() -> set[str]:
     return {name.strip() for name in os.environ.get(DISABLE_ENV, "").split(",") if name.strip()}
 
 
+def strict_requested(option: bool | None = None) -> bool:
+    """Return ``option`` when given, else whether ``ZOO_STRICT_PLUGINS`` is set to a true value."""
+    if option is not None:
+        return option
+    return os.environ.get(STRICT_ENV, "") not in ("", "0", "false")
+
+
 def load_plugins(
     disabled: Iterable[str] = (),
     strict: bool | None = None,
@@ -83,11 +90,9 @@ def load_plugins(
     clashes raises PluginError. ``trace`` (default: ``ZOO_TRACE_HOOKS``) logs every hook call.
     ``warn`` logs one warning per problem; ``zoo plugins list`` turns it off and prints them.
     """
-    if strict is None:
-        strict = os.environ.get(STRICT_ENV, "") not in ("", "0", "false")
+    strict = strict_requested(strict)
     trace = hook_trace.tracing_requested(trace)
-    if trace:
-        hook_trace.start_tracing()
+    hook_trace.set_tracing(trace)
     discovered = discover_plugins()
     selection = select_plugins(discovered, disabled, allow, settings)
     manager = pluggy.PluginManager(hookspecs.PROJECT_NAME)

@@ -37,13 +37,19 @@ class ZooGroup(click.Group):
                    "ZOO_DISABLE_PLUGINS takes a comma-separated list.")
 @click.option("--strict-plugins", "strict", is_flag=True, default=None,
               help="Exit with an error when any plugin fails to load (also ZOO_STRICT_PLUGINS=1).")
+@click.option("--allow-plugin", "allowed", multiple=True, metavar="NAME",
+              help="Load only this plugin besides the built-ins; repeatable. Replaces "
+                   "ZOO_ALLOW_PLUGINS and the allow-list of `zoo plugins allow`.")
+@click.option("--trace-hooks", "trace", is_flag=True, default=None,
+              help="Log every plugin hook call with its duration (also ZOO_TRACE_HOOKS=1).")
 @click.option("-v", "--verbose", count=True, help="Log what the run does (-v: info, -vv: debug).")
 @click.pass_context
-def main(ctx: click.Context, disabled: tuple[str, ...], strict: bool | None, verbose: int) -> None:
+def main(ctx: click.Context, disabled: tuple[str, ...], strict: bool | None, allowed: tuple[str, ...],
+         trace: bool | None, verbose: int) -> None:
     """zoo: train, compare and manage image-classification components."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     _configure_logging(verbose)
-    ctx.obj = CliState(disabled=disabled, strict=strict)
+    ctx.obj = CliState(disabled=disabled, strict=strict, allow=allowed or None, trace=trace)
 
 
 def _configure_logging(verbose: int) -> None:

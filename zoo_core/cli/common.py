@@ -17,12 +17,16 @@ class CliState:
 
     disabled: tuple[str, ...] = ()
     strict: bool | None = None
+    #: Plugins to load from ``--allow-plugin``; None leaves the choice to the environment.
+    allow: tuple[str, ...] | None = None
+    trace: bool | None = None
     _plugins: LoadedPlugins | None = field(default=None, repr=False)
 
     def plugins(self) -> LoadedPlugins:
         """Load the plugins once per invocation and return them."""
         if self._plugins is None:
-            self._plugins = load_plugins(disabled=self.disabled, strict=self.strict)
+            self._plugins = load_plugins(disabled=self.disabled, strict=self.strict,
+                                         allow=self.allow, trace=self.trace)
         return self._plugins
 
 

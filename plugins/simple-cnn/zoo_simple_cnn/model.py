@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Literal, Sequence
 
+from zoo_core.arch_args import check_input_shape, check_num_classes
+
 
 def build_simple_cnn(
     input_shape: Sequence[int],
@@ -50,10 +52,8 @@ def build_simple_cnn(
 
 def _check(input_shape: Sequence[int], num_classes: int, blocks: int, filters: int, kernel_size: int,
            dropout: float, dense_units: int) -> None:
-    if len(input_shape) != 3 or min(input_shape) < 1:
-        raise ValueError(f"input_shape must be (height, width, channels) of positive sizes, got {tuple(input_shape)}")
-    if num_classes < 2:
-        raise ValueError(f"num_classes must be at least 2, got {num_classes}")
+    check_input_shape("simple-cnn", input_shape, min_size=(1, 1))
+    check_num_classes("simple-cnn", num_classes)
     if blocks < 1:
         raise ValueError(f"blocks must be at least 1, got {blocks}")
     if filters < 1:

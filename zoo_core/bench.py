@@ -200,18 +200,24 @@ def _run_worker(task: dict[str, Any], timeout: float | None) -> tuple[list[dict[
         stdout = _text(expired.stdout)
         return _parse(stdout, RESULT_PREFIX), {"status": "timed_out", "error": f"stopped after {timeout:g} s"}
     lines = _parse(finished.stdout, RESULT_PREFIX)
+    errors = [line["error"] for line in lines if line["phase"] == "error"]
+    lines = [line for line in lines if line["phase"] != "error"]
     if finished.returncode == 0:
         return lines, None
-    return lines, _describe_failure(finished.returncode, finished.stderr)
+    return lines, _describe_failure(finished.returncode, finished.stderr, errors[0] if errors else None)
 
 
-def _describe_failure(returncode: int, stderr: str) -> dict[str, Any]:
-    """Classify a worker that exited with ``returncode``, using the end of its error output."""
-    last = next((line.strip() for line in reversed(stderr.splitlines()) if line.strip()), "")
+def _describe_failure(returncode: int, stderr: str, error: str | None = None) -> dict[str, Any]:
+    """Classify a worker that exited with ``returncode``.
+
+    ``error`` is the one-line error that the worker reported, if it could; otherwise the last
+    line of its error output stands in for it.
+    """
+    last = error or next((line.strip() for line in reversed(stderr.splitlines()) if line.strip()), "")
     if returncode == -signal.SIGKILL:
         # The Linux out-of-memory killer ends a process with SIGKILL and leaves no message.
         return {"status": "out_of_memory", "error": "the worker was killed (SIGKILL), most likely out of memory"}
-    if "ResourceExhausted" in stderr or "MemoryError" in last or "out of memory" in last.lower():
+    if "ResourceExhausted" in last or "MemoryError" in last or "out of memory" in last.lower():
         return {"status": "out_of_memory", "error": last}
     return {"status": "failed", "error": last or f"the worker exited with status {returncode}"}
 

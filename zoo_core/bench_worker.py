@@ -26,12 +26,26 @@ def main() -> int:
     """Read the task from standard input, run its phases and print their results."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     task = json.loads(sys.stdin.read())
-    bench = ArchitectureBench(task)
-    if task.get("model_phase", True):
-        emit({"phase": "model", **bench.measure_model()})
-    for batch_size in task["batch_sizes"]:
-        emit({"phase": "batch", "batch_size": batch_size, **bench.measure_batch(batch_size)})
+    try:
+        bench = ArchitectureBench(task)
+        if task.get("model_phase", True):
+            emit({"phase": "model", **bench.measure_model()})
+        for batch_size in task["batch_sizes"]:
+            emit({"phase": "batch", "batch_size": batch_size, **bench.measure_batch(batch_size)})
+    except Exception as error:
+        # The parent reads this line for the failed phase; the traceback still goes to stderr.
+        emit({"phase": "error", "error": describe_error(error)})
+        raise
     return 0
+
+
+def describe_error(error: BaseException) -> str:
+    """Return an error as one line: the exception type and its first line, or a ZooError's message and hint."""
+    from zoo_core.errors import ZooError
+
+    if isinstance(error, ZooError):
+        return f"{error.message} ({error.hint})" if error.hint else error.message
+    return f"{type(error).__name__}: {_first_line(error)}"
 
 
 def emit(result: dict[str, Any]) -> None:

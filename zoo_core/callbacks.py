@@ -21,7 +21,9 @@ class EpochEnd(keras.callbacks.Callback):
     """At each epoch end: score the validation split, record history, update progress, call hooks.
 
     ``score_validation`` returns the metrics of the whole validation split (or an empty dict).
-    A non-finite training loss stops the run with a RunError that names the epoch.
+    ``history`` may start with the rows of epochs completed before a resumption.
+    A non-finite training loss stops the run at that step with a RunError that names the epoch
+    and the step, before any later callback can save the non-finite weights.
     """
 
     def __init__(
@@ -30,15 +32,34 @@ class EpochEnd(keras.callbacks.Callback):
         score_validation: Callable[[], dict[str, float]],
         on_epoch: Callable[[int, dict[str, float]], None],
         show_progress: bool = True,
+        history: list[dict[str, float]] | None = None,
     ) -> None:
         super().__init__()
         self.epochs = epochs
         self.score_validation = score_validation
         self.on_epoch = on_epoch
-        self.history: list[dict[str, float]] = []
-        self._bar = _progress_bar(epochs, show_progress)
+        self.history: list[dict[str, float]] = list(history or [])
+        self._epoch = len(self.history)
+        self._bar = _progress_bar(epochs, show_progress, initial=len(self.history))
+
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        self._epoch = epoch
+
+    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+        # Keras reports the running mean of the epoch's loss, which stays non-finite from the
+        # first non-finite step on, so the first such step is the one that diverged.
+        loss = float((logs or {}).get("loss", 0.0))
+        if not math.isfinite(loss):
+            self.model.stop_training = True
+            raise RunError(
+                f"the training loss became {loss} in epoch {self._epoch + 1}, step {batch + 1}; "
+                "training stopped and the last good checkpoint was kept",
+                f"lower the learning rate (now {_learning_rate(self.model)}), for example to a tenth "
+                "with --lr, or check the data for invalid values",
+            )
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        logs_in = logs
         logs = dict(logs or {})
         loss = float(logs.get("loss", float("nan")))
         if not math.isfinite(loss):
@@ -53,6 +74,9 @@ class EpochEnd(keras.callbacks.Callback):
                 row[key] = float(value)
         for name, value in self.score_validation().items():
             row[f"val_{name}"] = value
+        if logs_in is not None:
+            # Later callbacks, such as TensorBoard, see the whole-split validation metrics too.
+            logs_in.update({key: value for key, value in row.items() if key != "epoch"})
         self.history.append(row)
         logger.info("epoch %d/%d: %s", epoch + 1, self.epochs,
                     ", ".join(f"{k}={v:.4f}" for k, v in row.items() if k != "epoch"))
@@ -71,9 +95,16 @@ class EpochEnd(keras.callbacks.Callback):
             self._bar = None
 
 
-def _progress_bar(epochs: int, show: bool) -> Any:
+def _progress_bar(epochs: int, show: bool, initial: int = 0) -> Any:
     if not show:
         return None
     from tqdm.auto import tqdm
 
-    return tqdm(total=epochs, desc="training", unit="epoch", leave=True)
+    return tqdm(total=epochs, initial=initial, desc="training", unit="epoch", leave=True)
+
+
+def _learning_rate(model: Any) -> str:
+    try:
+        return f"{float(keras.ops.convert_to_numpy(model.optimizer.learning_rate)):g}"
+    except (AttributeError, TypeError, ValueError):
+        return "unknown"

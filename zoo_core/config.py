@@ -211,11 +211,14 @@ def validate_training(training: Mapping[str, Any]) -> dict[str, Any]:
     from zoo_core.class_weights import check_class_weight_setting
 
     check_class_weight_setting(result["class_weight"])
+    from zoo_core.strategy import check_run_settings
+
+    check_run_settings(result)
     return result
 
 
 #: Training settings that later features read; accepted here so configurations can carry them.
-_EXTRA_TRAINING_KEYS: tuple[str, ...] = ()
+_EXTRA_TRAINING_KEYS: tuple[str, ...] = ("strategy", "tensorboard")
 
 
 def _check_positive_int(values: Mapping[str, Any], key: str) -> None:

@@ -17,18 +17,26 @@ from zoo_core import keras_losses  # noqa: F401
 
 @keras.saving.register_keras_serializable(package="zoo_core")
 class Preprocess(keras.layers.Layer):
-    """Rescale raw pixels from ``value_range`` to [0, 1], and carry the class names.
+    """Rescale raw pixels from ``value_range`` to [0, 1], and carry what prediction needs.
 
-    The class names live in the layer's configuration, so a saved ``.keras`` model keeps them.
+    The layer's configuration, and so the saved ``.keras`` model, keeps the class names, the
+    decoding settings of image files (``channels``, ``image_size``, ``interpolation``, as given
+    to :func:`zoo_core.imageio.load_image`; empty for data that is not decoded from files) and
+    whether the network outputs ``logits`` or ``probabilities``.
     """
 
-    def __init__(self, value_range: Sequence[float] = (0.0, 255.0), class_names: Sequence[str] = (), **kwargs: Any) -> None:
+    def __init__(self, value_range: Sequence[float] = (0.0, 255.0), class_names: Sequence[str] = (),
+                 decoding: dict[str, Any] | None = None, outputs: str = "logits", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         low, high = float(value_range[0]), float(value_range[1])
         if not high > low:
             raise ValueError(f"value_range must be (low, high) with high > low, got {value_range}")
+        if outputs not in ("logits", "probabilities"):
+            raise ValueError(f"outputs must be 'logits' or 'probabilities', got {outputs!r}")
         self.value_range = (low, high)
         self.class_names = [str(name) for name in class_names]
+        self.decoding = dict(decoding or {})
+        self.outputs = outputs
 
     def call(self, inputs: Any) -> Any:
         low, high = self.value_range
@@ -39,7 +47,8 @@ class Preprocess(keras.layers.Layer):
 
     def get_config(self) -> dict[str, Any]:
         config = super().get_config()
-        config.update({"value_range": list(self.value_range), "class_names": list(self.class_names)})
+        config.update({"value_range": list(self.value_range), "class_names": list(self.class_names),
+                       "decoding": dict(self.decoding), "outputs": self.outputs})
         return config
 
 
@@ -65,17 +74,24 @@ class OneHotMeanSquaredError(keras.losses.Loss):
 
 
 def wrap_model(architecture: keras.Model, input_shape: Sequence[int], value_range: Sequence[float],
-               class_names: Sequence[str]) -> keras.Model:
+               class_names: Sequence[str], decoding: dict[str, Any] | None = None,
+               outputs: str = "logits") -> keras.Model:
     """Return a model that takes raw pixels, rescales them and applies ``architecture``."""
     inputs = keras.Input(shape=tuple(input_shape), name="image")
-    scaled = Preprocess(value_range=value_range, class_names=class_names, name="preprocess")(inputs)
+    scaled = Preprocess(value_range=value_range, class_names=class_names, decoding=decoding, outputs=outputs,
+                        name="preprocess")(inputs)
     outputs = architecture(scaled)
     return keras.Model(inputs, outputs, name=f"zoo_{architecture.name}")
 
 
 def class_names_of(model: keras.Model) -> list[str]:
     """Return the class names stored in a zoo model's preprocessing layer."""
+    return list(preprocess_layer_of(model).class_names)
+
+
+def preprocess_layer_of(model: keras.Model) -> Preprocess:
+    """Return a zoo model's :class:`Preprocess` layer; raise ValueError when it has none."""
     for layer in model.layers:
         if isinstance(layer, Preprocess):
-            return list(layer.class_names)
+            return layer
     raise ValueError(f"model {model.name!r} has no zoo_core Preprocess layer, so it carries no class names")

@@ -41,3 +41,50 @@ def inference_pipeline(dataset: Dataset, indices: np.ndarray, batch_size: int = 
 
     images = dataset.tf_dataset(indices).map(lambda image, label: image)
     return images.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+
+def epoch_seed(seed: int, epoch: int) -> int:
+    """Return the shuffle and augmentation seed of ``epoch`` (from 0), derived from the run's ``seed``."""
+    return int(np.random.SeedSequence([seed, epoch]).generate_state(1)[0] & 0x7FFFFFFF)
+
+
+def epochs_pipeline(
+    dataset: Dataset,
+    indices: np.ndarray,
+    batch_size: int,
+    seed: int,
+    first_epoch: int,
+    epochs: int,
+    augment_for_epoch: Callable[[int], Callable[[Any], Any] | None] | None = None,
+) -> tuple[Any, int]:
+    """Return the training batches of epochs ``first_epoch`` to ``epochs - 1`` and the steps per epoch.
+
+    Each epoch's order and augmentation depend only on ``seed`` and the epoch number, never on
+    how many epochs this process has already run, so a resumed run sees the same batches as an
+    uninterrupted one. The decoded samples are cached once and shared by every epoch.
+    ``augment_for_epoch(epoch)`` returns that epoch's augmentation, or None for none.
+    Pass the steps to ``Model.fit(steps_per_epoch=...)``: the batches of all epochs form one stream.
+    """
+    import tensorflow as tf
+
+    size = int(indices.size)
+    steps = -(-size // batch_size)
+    cached = dataset.tf_dataset(indices).cache()
+    per_epoch = []
+    for epoch in range(first_epoch, epochs):
+        data = cached.shuffle(max(1, size), seed=epoch_seed(seed, epoch), reshuffle_each_iteration=False)
+        data = data.batch(batch_size)
+        augment = augment_for_epoch(epoch) if augment_for_epoch is not None else None
+        if augment is not None:
+            data = data.map(lambda images, labels, fn=augment: (fn(images), labels),
+                            num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+        per_epoch.append(data)
+    # One input per epoch, chosen in turn: a flat alternative to a chain of concatenations.
+    order = tf.data.Dataset.range(len(per_epoch)).flat_map(
+        lambda position: tf.data.Dataset.from_tensors(position).repeat(steps))
+    stream = tf.data.Dataset.choose_from_datasets(per_epoch, order, stop_on_empty_dataset=True)
+    options = tf.data.Options()
+    # Sharding by sample works for in-memory and file sources alike under multi-worker training.
+    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
+    options.deterministic = True
+    return stream.with_options(options).prefetch(tf.data.AUTOTUNE), steps

@@ -12,6 +12,7 @@ from typing import Any, Mapping
 from zoo_core.components import Component, validate_parameters
 from zoo_core.config import COMPONENT_SECTIONS, split_component, validate_training
 from zoo_core.errors import ConfigError
+from zoo_core.outputs import strip_output_setting
 from zoo_core.registry import Registry
 
 
@@ -59,6 +60,9 @@ def resolve_run(config: Mapping[str, Any], registry: Registry) -> ResolvedRun:
         table = config.get(section)
         if table is None:
             raise ConfigError(f"the configuration has no [{section}] table", f'add [{section}] with name = "..."')
+        if section == "loss":
+            # The architecture decides from_logits; a [loss] table may only repeat it.
+            table = strip_output_setting(table, components["architecture"].component)
         components[section] = _resolve_component(section, table, registry)
     metric_tables = config.get("metrics") or []
     if not metric_tables:

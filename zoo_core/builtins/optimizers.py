@@ -160,7 +160,8 @@ def adagrad(
     clipvalue: float | None = None,
     global_clipnorm: float | None = None,
 ) -> Any:
-    """Build Adagrad: ``a += g**2``, ``w -= lr * g / (sqrt(a) + epsilon)``."""
+    """Build Adagrad: ``a += g**2``, ``w -= lr * g / sqrt(a + epsilon)``, with ``a`` starting at
+    ``initial_accumulator_value``."""
     import keras
 
     if initial_accumulator_value < 0:
@@ -185,7 +186,7 @@ def rmsprop(
     clipvalue: float | None = None,
     global_clipnorm: float | None = None,
 ) -> Any:
-    """Build RMSprop: ``s = rho * s + (1 - rho) * g**2``, ``w -= lr * g / (sqrt(s) + epsilon)``.
+    """Build RMSprop: ``s = rho * s + (1 - rho) * g**2``, ``w -= lr * g / sqrt(s + epsilon)``.
 
     ``centered`` divides by the estimated variance instead of the second moment, and
     ``momentum`` adds heavy-ball momentum to the scaled step.
@@ -216,7 +217,11 @@ def adam(
     clipvalue: float | None = None,
     global_clipnorm: float | None = None,
 ) -> Any:
-    """Build Adam (Kingma and Ba, 2015) with Keras's default betas and epsilon."""
+    """Build Adam (Kingma and Ba, 2015) with Keras's default betas and epsilon.
+
+    At step t (from 1): ``m = b1 * m + (1 - b1) * g``, ``v = b2 * v + (1 - b2) * g**2``,
+    ``w -= lr * sqrt(1 - b2**t) / (1 - b1**t) * m / (sqrt(v) + epsilon)``.
+    """
     import keras
 
     _check_beta("beta_1", beta_1)

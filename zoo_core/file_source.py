@@ -18,8 +18,7 @@ class FileSource:
     """Image files decoded with :func:`zoo_core.imageio.load_image` each time they are read.
 
     Every file must decode to ``shape``, so ``image_size`` is required unless all files share
-    one size. Pillow releases the GIL while decoding, so ``tf.data``'s parallel map runs
-    several decodes at once.
+    one size. ``tf.data``'s parallel map calls the decoder from several threads at once.
     """
 
     paths: Sequence[str]

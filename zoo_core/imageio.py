@@ -1,7 +1,8 @@
 """Image files: which files count as images, and how one file becomes an array.
 
-Every loader and ``zoo predict`` decode through :func:`load_image`, so training, evaluation and
-prediction see the same pixels. The rules:
+The image-folder dataset decodes every file through :func:`load_image`, and prediction on image
+files is meant to call it too, so that training, evaluation and prediction see the same pixels.
+The rules:
 
 - The file's content chooses the decoder (Pillow reads the signature), never its extension.
   The extension only decides which files of a folder are images, in any letter case.
@@ -9,9 +10,9 @@ prediction see the same pixels. The rules:
 - Transparent pixels (RGBA, LA, palette images with a transparent colour) are composited on a
   white background, ``BACKGROUND``. That is what viewers show for transparent icons and scans.
 - 16-bit images are scaled from 0..65535 to 0..255 (divided by 257) in float32, not clipped.
-- CMYK, YCbCr, LAB, HSV and bilevel images are converted by Pillow. One channel means luma
-  (ITU-R 601-2, Pillow's ``L``), three channels means RGB; a grey image becomes three equal
-  channels.
+- CMYK, YCbCr, HSV and bilevel images are converted by Pillow, which cannot convert LAB.
+- One channel means luma (ITU-R 601-2, Pillow's ``L``) and three channels mean RGB. A grey image
+  becomes three equal channels.
 - With ``image_size`` set, the image is resized to exactly (height, width) with the chosen
   interpolation, without keeping the aspect ratio, as Keras' ``image_dataset_from_directory``
   does by default.
@@ -115,7 +116,7 @@ def scan_files(folder: str | Path, recursive: bool = False) -> tuple[list[Path],
 
 
 class ImageDecodeError(DataError):
-    """An image file that cannot be decoded; ``reason`` is the cause without the path."""
+    """An image file that cannot be decoded. ``reason`` is the cause, without the path."""
 
     def __init__(self, path: Path, reason: str, hint: str | None = None) -> None:
         super().__init__(f"cannot decode {path}: {reason}", hint)
@@ -125,7 +126,7 @@ class ImageDecodeError(DataError):
 
 @dataclass(frozen=True)
 class ImageInfo:
-    """What a file held before conversion: Pillow mode and size after EXIF orientation."""
+    """The Pillow mode of a decoded file, and its size after EXIF orientation."""
 
     mode: str
     width: int
@@ -193,7 +194,7 @@ def decode_image(
     image_size: tuple[int, int] | None,
     interpolation: str,
 ) -> tuple[np.ndarray, ImageInfo]:
-    """Apply the decoding rules to an open Pillow image; return float32 (H, W, channels) and its info."""
+    """Apply the decoding rules to an open Pillow image and return float32 (H, W, channels) with its info."""
     from PIL import ImageOps
 
     with warnings.catch_warnings():

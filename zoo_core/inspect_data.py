@@ -1,4 +1,4 @@
-"""What a dataset holds before anyone trains on it: classes, splits, image facts and bad files.
+"""Dataset reports for use before training: classes, splits, image facts and bad files.
 
 Inspection builds the dataset as a run would, but never imports TensorFlow. A dataset factory
 with an ``on_error`` parameter is built with ``on_error="skip"`` so that every file that cannot

@@ -78,7 +78,7 @@ def test_inspect_idx_format_error(tmp_path: Path, zoo: Callable[..., Any], make_
     result = zoo("data", "inspect", "mnist-idx", "--set", f"path={tmp_path}")
 
     assert result.exit_code == 1
-    assert "holds 3 images but train-labels-idx1-ubyte holds 2 labels" in result.output
+    assert "contains 3 images but train-labels-idx1-ubyte contains 2 labels" in result.output
 
 
 def test_inspect_unknown_parameter(tmp_path: Path, zoo: Callable[..., Any]) -> None:

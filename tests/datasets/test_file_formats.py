@@ -75,14 +75,14 @@ def test_idx_header_promising_more_rejected(tmp_path: Path, make_idx: Callable[.
         mnist_idx(str(tmp_path))
 
     assert "header promises shape (6, 28, 28) (4704 bytes of values)" in caught.value.message
-    assert "the file holds 3920 bytes after the header" in caught.value.message
+    assert "the file contains 3920 bytes after the header" in caught.value.message
 
 
 def test_idx_count_mismatch_rejected(tmp_path: Path, make_idx: Callable[..., Path]) -> None:
     _mnist_folder(tmp_path, make_idx)
     make_idx(tmp_path / "t10k-labels-idx1-ubyte", np.zeros(4))
 
-    with pytest.raises(DataError, match="t10k-images-idx3-ubyte holds 5 images but t10k-labels-idx1-ubyte holds 4 labels"):
+    with pytest.raises(DataError, match="t10k-images-idx3-ubyte contains 5 images but t10k-labels-idx1-ubyte contains 4 labels"):
         mnist_idx(str(tmp_path))
 
 

@@ -100,8 +100,8 @@ def test_sixteen_bit_scaled_without_clipping(tmp_path: Path) -> None:
 
 
 def test_exif_orientation_applied(tmp_path: Path) -> None:
-    # Stored 4 wide and 2 high, left half black and right half white; orientation 6 means the
-    # viewer rotates it 90 degrees clockwise, so it shows 2 wide and 4 high, black on top.
+    # The stored image is 4 wide and 2 high, with the left half black and the right half white.
+    # Orientation 6 tells viewers to rotate it 90 degrees clockwise, to 2 wide and 4 high, black on top.
     stored = np.zeros((2, 4, 3), dtype=np.uint8)
     stored[:, 2:] = 255
     exif = Image.Exif()

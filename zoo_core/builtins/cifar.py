@@ -22,9 +22,9 @@ from zoo_core.errors import DataError
 
 logger = logging.getLogger(__name__)
 
-#: The only globals a CIFAR batch refers to: NumPy's array reconstruction, in the module names
-#: that NumPy 1.x (``numpy.core``) and 2.x (``numpy._core``) write, and ``_codecs.encode``, which
-#: Python 3 writes for byte strings when a batch is saved again with pickle protocol 2.
+#: The only globals a CIFAR batch refers to. NumPy's array reconstruction appears under the module
+#: names that NumPy 1.x (``numpy.core``) and 2.x (``numpy._core``) write. Python 3 writes
+#: ``_codecs.encode`` for byte strings when it saves a batch again with pickle protocol 2.
 ALLOWED_GLOBALS: frozenset[tuple[str, str]] = frozenset({
     ("_codecs", "encode"),
     ("numpy.core.multiarray", "_reconstruct"),
@@ -65,7 +65,7 @@ def load_batch(data: bytes, source: str) -> dict[str, Any]:
     except (EOFError, ValueError, TypeError, IndexError, AttributeError) as error:
         raise DataError(f"cannot read {source} as a CIFAR batch: {error}", "download the dataset again") from None
     if not isinstance(loaded, dict):
-        raise DataError(f"{source} holds a {type(loaded).__name__}, expected a dict", "download the dataset again")
+        raise DataError(f"{source} contains a {type(loaded).__name__}, expected a dict", "download the dataset again")
     return {key.decode("latin-1") if isinstance(key, bytes) else str(key): value for key, value in loaded.items()}
 
 

@@ -43,7 +43,7 @@ def mnist_idx(
     """
     folder = Path(path).expanduser()
     if not folder.is_dir():
-        raise DataError(f"IDX folder not found: {folder}", "set dataset.path to the folder that holds the IDX files")
+        raise DataError(f"IDX folder not found: {folder}", "set dataset.path to the folder that contains the IDX files")
     if transpose is None:
         transpose = prefix.lower().startswith("emnist")
     parts: dict[str, tuple[np.ndarray, np.ndarray, str]] = {}
@@ -54,8 +54,8 @@ def mnist_idx(
         images_file, labels_file = found
         images, labels = read_idx(images_file, 3), read_idx(labels_file, 1)
         if images.shape[0] != labels.shape[0]:
-            raise DataError(f"{images_file.name} holds {images.shape[0]} images but {labels_file.name} "
-                            f"holds {labels.shape[0]} labels", "use image and label files of the same split and set")
+            raise DataError(f"{images_file.name} contains {images.shape[0]} images but {labels_file.name} "
+                            f"contains {labels.shape[0]} labels", "use image and label files of the same split and set")
         parts[split] = (images.transpose(0, 2, 1) if transpose else images, labels, images_file.name)
     if "train" not in parts:
         raise DataError(f"no training IDX files in {folder} (looked for {prefix}train-images-idx3-ubyte[.gz])",
@@ -82,10 +82,10 @@ def read_idx(path: Path, ndim: int) -> np.ndarray:
         raise DataError(f"{path}: IDX header is cut short ({len(data)} bytes)", "download the file again")
     shape = tuple(int(size) for size in np.frombuffer(data, dtype=">u4", count=ndim, offset=4))
     expected = int(np.prod(shape, dtype=np.int64))
-    held = len(data) - header_size
-    if held != expected:
+    value_bytes = len(data) - header_size
+    if value_bytes != expected:
         raise DataError(f"{path}: header promises shape {shape} ({expected} bytes of values) "
-                        f"but the file holds {held} bytes after the header",
+                        f"but the file contains {value_bytes} bytes after the header",
                         "the file is truncated or corrupt; download it again")
     return np.frombuffer(data, dtype=np.uint8, offset=header_size).reshape(shape)
 

@@ -1,8 +1,8 @@
 """The ``image-folder`` dataset: a folder with one sub-folder of images per class.
 
 Two layouts are recognised. In the split layout every sub-folder of ``path`` is a split
-(``train``, ``val`` or ``validation``, ``test``, in any letter case) that holds the class
-folders; otherwise the sub-folders of ``path`` are the classes and every split is drawn from the
+(``train``, ``val`` or ``validation``, ``test``, in any letter case) that contains the class
+folders. Otherwise the sub-folders of ``path`` are the classes and every split is drawn from the
 seed. Images in nested folders belong to the class folder above them. Classes are ordered by a
 natural sort of their folder names (``1, 2, 10, cat, Dog``), and their union over the splits is
 the class list.
@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 
 CLASS_ORDER = "natural sort of class folder names: digit runs by value, letters without case"
 
-#: Split folder names, in lower case, and the split each one holds.
+#: Split folder names, in lower case, and the split that each one contains.
 SPLIT_FOLDERS: dict[str, str] = {"train": "train", "val": "validation", "validation": "validation", "test": "test"}
 
 
@@ -46,7 +46,7 @@ class FolderScan:
     files: list[Path] = field(default_factory=list)
     labels: list[int] = field(default_factory=list)
     split_of_file: list[str | None] = field(default_factory=list)
-    #: Files without an image extension, and files outside any class folder; never decoded.
+    #: Files without an image extension, and files outside any class folder. These are never decoded.
     ignored: list[dict[str, str]] = field(default_factory=list)
 
 
@@ -103,8 +103,8 @@ def image_folder(
 def scan_folder(path: str | Path) -> FolderScan:
     """List the class folders and image files under ``path`` without decoding anything.
 
-    Raises DataError when ``path`` is missing, holds no class folders, or a class folder holds
-    no image files.
+    Raises DataError when ``path`` is missing, contains no class folders, or a class folder
+    contains no image files.
     """
     root = Path(path).expanduser()
     if not root.is_dir():

@@ -101,7 +101,7 @@ def _labels(archive: "np.lib.npyio.NpzFile", key: str, path: str, count: int) ->
         raise DataError(f"{path}: array {key!r} must hold {count} integer labels, got {array.dtype} {array.shape}",
                         "store one integer class index per image")
     if count and array.min() < 0:
-        raise DataError(f"{path}: array {key!r} holds a negative label {array.min()}", "labels start at 0")
+        raise DataError(f"{path}: array {key!r} contains a negative label {array.min()}", "labels start at 0")
     return array.astype(np.int64)
 
 

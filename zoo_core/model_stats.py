@@ -127,3 +127,22 @@ def _known_product(path: str, sizes: tuple[Any, ...]) -> int:
 
 def _count_weights(weights: Any) -> int:
     return int(sum(math.prod(int(size) for size in weight.shape) for weight in weights))
+
+
+def architecture_stats(component: Any, input_shape: tuple[int, int, int], num_classes: int,
+                       params: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build the architecture ``component`` and return its :func:`model_stats` with the build inputs.
+
+    ``component`` is a :class:`zoo_core.components.Component` of kind ``architecture``; ``params``
+    are validated against its factory first. Raises ParameterError for an invalid parameter or
+    an input the architecture cannot take.
+    """
+    from zoo_core.errors import ParameterError
+
+    if component.kind != "architecture":
+        raise ParameterError(
+            f"{component.id!r} is of kind {component.kind}, and only architectures have parameter and FLOP counts",
+            "drop --input-shape and --classes, or name an architecture (see `zoo list architecture`)",
+        )
+    model = component.build(dict(params or {}), input_shape=tuple(input_shape), num_classes=num_classes)
+    return {"input_shape": list(input_shape), "num_classes": num_classes, **model_stats(model)}

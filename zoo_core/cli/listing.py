@@ -39,19 +39,67 @@ def list_command(ctx: click.Context, kind: str | None, as_json: bool) -> None:
     click.echo(format_table(rows, ["KIND", "NAME", "ID", "SUMMARY"]))
 
 
+class _InputShape(click.ParamType):
+    """An image shape written as ``H,W,C``, for example ``224,224,3``."""
+
+    name = "H,W,C"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> tuple[int, int, int]:
+        if isinstance(value, tuple):
+            return value
+        parts = [part.strip() for part in str(value).split(",")]
+        if len(parts) != 3 or not all(part.isdigit() and int(part) > 0 for part in parts):
+            self.fail(f"{value!r} is not a shape; write height,width,channels as positive integers, e.g. 224,224,3",
+                      param, ctx)
+        return int(parts[0]), int(parts[1]), int(parts[2])
+
+
 @click.command("info")
 @click.argument("name")
 @click.option("--kind", help="The kind to look in, when NAME names components of several kinds.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.option("--input-shape", type=_InputShape(), default=None,
+              help="Build the architecture for images of this height, width and channels (pixels), and "
+                   "report its parameter and FLOP counts. Needs --classes.")
+@click.option("--classes", type=click.IntRange(min=1), default=None,
+              help="Number of classes to build the architecture for. Needs --input-shape.")
+@click.option("--param", "param_texts", multiple=True, metavar="KEY=VALUE",
+              help="An architecture parameter for the build, e.g. --param width=0.5; repeatable.")
 @click.pass_context
-def info_command(ctx: click.Context, name: str, kind: str | None, as_json: bool) -> None:
-    """Describe the component NAME: summary, parameters with defaults, and where it comes from."""
+def info_command(ctx: click.Context, name: str, kind: str | None, as_json: bool,
+                 input_shape: tuple[int, int, int] | None, classes: int | None, param_texts: tuple[str, ...]) -> None:
+    """Describe the component NAME: summary, parameters with defaults, and where it comes from.
+
+    With --input-shape and --classes, also build the architecture (this imports TensorFlow) and
+    report params (trainable parameters), non_trainable_params, macs and flops (2 x macs) of one
+    forward pass of one image.
+    """
     component = state(ctx).plugins().registry.find(name, _normalise_kind(kind))
     description = describe_component(component)
+    if (input_shape is None) != (classes is None) or (param_texts and input_shape is None):
+        raise click.UsageError("--input-shape and --classes go together (and --param needs them), "
+                               "e.g. --input-shape 224,224,3 --classes 1000")
+    if input_shape is not None and classes is not None:
+        from zoo_core.model_stats import architecture_stats
+
+        description.update(architecture_stats(component, input_shape, classes, _parse_params(param_texts)))
     if as_json:
         echo_json(description)
         return
     click.echo(render_description(description))
+
+
+def _parse_params(texts: tuple[str, ...]) -> dict[str, Any]:
+    """Parse ``KEY=VALUE`` texts; values are read as TOML, as ``zoo run --set`` reads them."""
+    from zoo_core.config import parse_value
+
+    params = {}
+    for text in texts:
+        key, sep, value = text.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{text!r} is not KEY=VALUE", param_hint="--param")
+        params[key.strip()] = parse_value(value.strip())
+    return params
 
 
 def describe_component(component: Component) -> dict[str, Any]:
@@ -88,4 +136,9 @@ def render_description(description: dict[str, Any]) -> str:
             lines.append(f"    {param['name']} ({param['type']}): {default}")
     else:
         lines.append("  parameters: none")
+    if "params" in description:
+        shape = "x".join(str(size) for size in description["input_shape"])
+        lines.append(f"  built for {shape} input and {description['num_classes']} classes:")
+        for key in ("params", "non_trainable_params", "macs", "flops"):
+            lines.append(f"    {key}: {description[key]:,}")
     return "\n".join(line for line in lines if line)

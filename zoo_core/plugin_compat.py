@@ -51,7 +51,11 @@ def incompatibility(core_range: str | None, core_version: str) -> str | None:
     if not core_range:
         return None
     try:
-        inside = SpecifierSet(core_range).contains(Version(core_version), prereleases=True)
+        version = Version(core_version)
+        specifier = SpecifierSet(core_range)
+        # PEP 440 orders 0.2.0rc1 before 0.2, so the release is checked as well as the version.
+        inside = any(specifier.contains(candidate, prereleases=True)
+                     for candidate in (version, Version(version.base_version)))
     except InvalidVersion:
         return f"zoo-core {core_version} is not a valid version to compare with {core_range}"
     if inside:

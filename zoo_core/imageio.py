@@ -53,6 +53,7 @@ INTERPOLATIONS: tuple[str, ...] = ("nearest", "bilinear", "bicubic", "lanczos", 
 
 # NOTE: Pillow also uses mode "I" for 32-bit integer TIFFs; those are scaled as if 16-bit.
 _SIXTEEN_BIT_MODES = ("I;16", "I;16L", "I;16B", "I;16N", "I")
+_ORIENTATION_TAG = 0x0112
 
 
 def is_ignored(name: str) -> bool:
@@ -201,7 +202,9 @@ def decode_image(
         # Pillow warns about palette transparency given as bytes; the conversion below handles it.
         warnings.simplefilter("ignore", UserWarning)
         image.load()
-        image = ImageOps.exif_transpose(image)
+        # Transposing copies the image, so it is done only for a tag that asks for it.
+        if image.getexif().get(_ORIENTATION_TAG, 1) != 1:
+            image = ImageOps.exif_transpose(image)
         info = ImageInfo(image.mode, image.width, image.height)
         converted = _convert_mode(image, channels)
     if image_size is not None:
@@ -229,7 +232,7 @@ def _convert_mode(image: "Image.Image", channels: int) -> "Image.Image":
         background = Image.new("RGBA", rgba.size, (BACKGROUND, BACKGROUND, BACKGROUND, 255))
         image = Image.alpha_composite(background, rgba).convert("RGB")
     target = "L" if channels == 1 else "RGB"
-    return image.convert(target)
+    return image if image.mode == target else image.convert(target)
 
 
 def _has_alpha(image: "Image.Image") -> bool:

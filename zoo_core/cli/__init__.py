@@ -69,6 +69,7 @@ def _add_commands() -> None:
     from zoo_core.cli.listing import info_command, list_command
     from zoo_core.cli.plugins_cmd import plugins_group
     from zoo_core.cli.run_cmd import run_command
+    from zoo_core.cli.sweep_cmd import sweep_command
 
     main.add_command(list_command)
     main.add_command(info_command)
@@ -77,6 +78,7 @@ def _add_commands() -> None:
     main.add_command(augment_group)
     main.add_command(data_group)
     main.add_command(bench_command)
+    main.add_command(sweep_command)
 
 
 _add_commands()

@@ -26,6 +26,7 @@ def _mixed_modes_folder(root: Path) -> dict[str, list[float]]:
     Image.new("CMYK", (6, 6), (0, 0, 0, 0)).save(folder / "cmyk.jpg", quality=100)
     Image.fromarray(np.full((6, 6), 65535, dtype=np.uint16)).save(folder / "deep.png")
     Image.new("RGB", (6, 6), (1, 2, 3)).save(folder / "rgb.png")
+    Image.new("RGB", (6, 6), (7, 8, 9)).save(folder / "png_named.jpg", format="PNG")
     return {
         "mixed/grey.png": [50.0] * 3,
         "mixed/rgba.png": [float(BACKGROUND)] * 3,
@@ -33,6 +34,7 @@ def _mixed_modes_folder(root: Path) -> dict[str, list[float]]:
         "mixed/cmyk.jpg": [255.0] * 3,
         "mixed/deep.png": [255.0] * 3,
         "mixed/rgb.png": [1.0, 2.0, 3.0],
+        "mixed/png_named.jpg": [7.0, 8.0, 9.0],
     }
 
 
@@ -47,7 +49,25 @@ def test_mixed_modes_load_as_rgb(tmp_path: Path, class_folder: Callable[..., Pat
     for file_name, pixel in expected.items():
         index = dataset.ids.index(file_name)
         np.testing.assert_allclose(images[index, 3, 3], pixel, atol=2.0, err_msg=file_name)
-    assert dataset.details["image_modes"] == {"RGB": 3, "L": 1, "RGBA": 1, "P": 1, "CMYK": 1, "I;16": 1}
+    assert dataset.details["image_modes"] == {"RGB": 4, "L": 1, "RGBA": 1, "P": 1, "CMYK": 1, "I;16": 1}
+
+
+def test_exif_rotated_jpeg_upright(tmp_path: Path, class_folder: Callable[..., Path]) -> None:
+    class_folder(tmp_path, "other", 1, size=(8, 16))
+    stored = np.zeros((8, 16, 3), dtype=np.uint8)
+    stored[:, 8:] = 255
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    (tmp_path / "rotated").mkdir()
+    Image.fromarray(stored, "RGB").save(tmp_path / "rotated" / "camera.JPG", exif=exif, quality=95)
+
+    dataset = image_folder(str(tmp_path), channels=1)
+
+    # Rotated 90 degrees clockwise, the black left half of the stored image becomes the top half.
+    image = dataset.source.images[dataset.ids.index("rotated/camera.JPG")]
+    assert dataset.input_shape == (16, 8, 1)
+    assert image[2, 4, 0] < 30
+    assert image[13, 4, 0] > 225
 
 
 def test_mixed_modes_load_as_grey(tmp_path: Path) -> None:
@@ -58,7 +78,7 @@ def test_mixed_modes_load_as_grey(tmp_path: Path) -> None:
     dataset = image_folder(str(tmp_path), channels=1)
 
     assert dataset.input_shape == (6, 6, 1)
-    assert dataset.source.images.shape == (7, 6, 6, 1)
+    assert dataset.source.images.shape == (8, 6, 6, 1)
     assert dataset.source.images[dataset.ids.index("mixed/deep.png"), 0, 0, 0] == 255.0
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
+from tqdm import tqdm
 
 from zoo_core.data import ArraySource, Dataset
 from zoo_core.errors import DataError
@@ -194,8 +195,11 @@ def decode_all(scan: FolderScan, channels: int, image_size: tuple[int, int] | No
     relative = [path.relative_to(scan.root).as_posix() for path in scan.files]
     result = DecodedFiles([], [], Counter(), Counter(), {}, relative)
     workers = min(32, (os.cpu_count() or 1) + 4)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    # tqdm draws the bar only when standard error is a terminal (disable=None).
+    progress = tqdm(total=len(scan.files), desc="decoding images", unit="file", disable=None, leave=False)
+    with ThreadPoolExecutor(max_workers=workers) as pool, progress:
         for index, (array, facts, reason) in enumerate(pool.map(decode, scan.files)):
+            progress.update()
             if reason is not None:
                 result.failed[index] = reason
                 result.arrays.append(None)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, ClassVar, Sequence
 
 import numpy as np
 
@@ -25,6 +25,8 @@ class FileSource:
     shape: tuple[int, int, int]
     image_size: tuple[int, int] | None
     interpolation: str = "bilinear"
+    #: Tells the training pipelines not to keep the decoded images in memory.
+    cache_in_memory: ClassVar[bool] = False
 
     def tf_dataset(self, indices: np.ndarray) -> "tf.data.Dataset":
         """Return the decoded images at ``indices`` as float32 tensors, in order."""

@@ -21,12 +21,13 @@ def training_pipeline(
 ) -> Any:
     """Return shuffled, batched ``(images, labels)`` for training, with ``augment`` on each batch.
 
-    The samples are cached after decoding, reshuffled every epoch from ``seed``, and prefetched.
+    The samples are cached after decoding (unless the source sets ``cache_in_memory = False``),
+    reshuffled every epoch from ``seed``, and prefetched.
     """
     import tensorflow as tf
 
     data = dataset.tf_dataset(indices)
-    if cache:
+    if cache and getattr(dataset.source, "cache_in_memory", True):
         data = data.cache()
     data = data.shuffle(max(1, indices.size), seed=seed, reshuffle_each_iteration=True)
     data = data.batch(batch_size)
@@ -61,7 +62,8 @@ def epochs_pipeline(
 
     Each epoch's order and augmentation depend only on ``seed`` and the epoch number, never on
     how many epochs this process has already run, so a resumed run sees the same batches as an
-    uninterrupted one. The decoded samples are cached once and shared by every epoch.
+    uninterrupted one. The decoded samples are cached once and shared by every epoch, unless the
+    source sets ``cache_in_memory = False``.
     ``augment_for_epoch(epoch)`` returns that epoch's augmentation, or None for none.
     Pass the steps to ``Model.fit(steps_per_epoch=...)``: the batches of all epochs form one stream.
     """
@@ -69,10 +71,13 @@ def epochs_pipeline(
 
     size = int(indices.size)
     steps = -(-size // batch_size)
-    cached = dataset.tf_dataset(indices).cache()
+    samples = dataset.tf_dataset(indices)
+    # A source can opt out of the in-memory cache (image-folder with cache = false) to bound memory.
+    if getattr(dataset.source, "cache_in_memory", True):
+        samples = samples.cache()
     per_epoch = []
     for epoch in range(first_epoch, epochs):
-        data = cached.shuffle(max(1, size), seed=epoch_seed(seed, epoch), reshuffle_each_iteration=False)
+        data = samples.shuffle(max(1, size), seed=epoch_seed(seed, epoch), reshuffle_each_iteration=False)
         data = data.batch(batch_size)
         augment = augment_for_epoch(epoch) if augment_for_epoch is not None else None
         if augment is not None:

@@ -233,3 +233,22 @@ def test_uncached_source_matches_cached(tmp_path: Path, class_folder: Callable[.
     assert type(lazy.source).__name__ == "FileSource"
     np.testing.assert_array_equal(np.stack([image for image, _ in lazy_pairs]), cached_images)
     assert [int(label) for _, label in lazy_pairs] == [int(cached.labels[i]) for i in indices]
+
+
+@pytest.mark.parametrize("cache, expect_new_pixels", [(False, True), (True, False)])
+def test_uncached_folder_rereads_files(tmp_path: Path, cache: bool, expect_new_pixels: bool) -> None:
+    from zoo_core.pipeline import epochs_pipeline
+
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        Image.new("L", (4, 4), 10).save(tmp_path / name / "only.png")
+    dataset = image_folder(str(tmp_path), channels=1, cache=cache)
+    stream, steps = epochs_pipeline(dataset, np.arange(2), batch_size=2, seed=0, first_epoch=0, epochs=1)
+
+    first = [float(images.numpy().max()) for images, _ in stream]
+    Image.new("L", (4, 4), 200).save(tmp_path / "a" / "only.png")
+    second = [float(images.numpy().max()) for images, _ in stream]
+
+    assert steps == 1
+    assert first == [10.0]
+    assert second == ([200.0] if expect_new_pixels else [10.0])

@@ -74,7 +74,7 @@ def test_invalid_registration_arguments(fake_site) -> None:
 
 def test_unknown_name_mentions_failed_plugin(fake_site, zoo) -> None:
     fake_site("broken", IMPORT_ERROR)
-    result = zoo("info", "--kind", "architecture", "resnet50")
+    result = zoo("info", "--kind", "architecture", "imaginary-net")
     assert result.exit_code == 1
     assert "failed to load" in result.output
     assert "broken" in result.output

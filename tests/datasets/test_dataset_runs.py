@@ -20,7 +20,9 @@ def _read(run_dir: Path, name: str) -> Any:
     return json.loads((run_dir / name).read_text(encoding="utf-8"))
 
 
-def test_run_on_image_folder(tmp_path: Path, zoo: Callable[..., Any], make_photo: Callable[..., Image.Image]) -> None:
+@pytest.mark.parametrize("cache", ["true", "false"])
+def test_run_on_image_folder(tmp_path: Path, zoo: Callable[..., Any], make_photo: Callable[..., Image.Image],
+                             cache: str) -> None:
     photos = tmp_path / "photos"
     sizes = [(64, 48), (48, 64), (40, 40), (33, 21), (80, 60), (25, 30)]
     for hue, name in enumerate(["1", "2", "10"]):
@@ -33,7 +35,8 @@ def test_run_on_image_folder(tmp_path: Path, zoo: Callable[..., Any], make_photo
     run_dir = tmp_path / "run"
 
     result = zoo("run", "--dataset", "image-folder", "--set", f"dataset.path={photos}",
-                 "--set", "dataset.image_size=[24, 24]", *SMALL_CNN, "--out", str(run_dir))
+                 "--set", "dataset.image_size=[24, 24]", "--set", f"dataset.cache={cache}", *SMALL_CNN,
+                 "--out", str(run_dir))
 
     assert result.exit_code == 0, result.output
     splits = _read(run_dir, "splits.json")

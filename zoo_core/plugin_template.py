@@ -15,6 +15,7 @@ from zoo_core.errors import PluginError
 from zoo_core.plugin_examples import EXAMPLES, TEST_CHECKS
 from zoo_core.plugin_template_files import PLUGIN_MODULE, PYPROJECT, README, TESTS
 
+_ARCHITECTURE_METADATA = '\n        metadata={"outputs": "logits", "min_input_size": (1, 1)},'
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
 
@@ -73,5 +74,8 @@ def _template_values(name: str, kind: str, package: str) -> dict[str, str]:
         "hook": example["hook"],
         "summary": example["summary"],
         "context": example["context"],
+        # An architecture declares whether it outputs logits, which sets the loss's from_logits,
+        # and the smallest input it accepts, which zoo_core.testing checks.
+        "metadata": _ARCHITECTURE_METADATA if kind == "architecture" else "",
         "check": Template(TEST_CHECKS[kind]).substitute(name=name),
     }

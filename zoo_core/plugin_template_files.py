@@ -1,7 +1,7 @@
 """Text of the files that ``zoo plugins new`` writes, as ``string.Template`` sources.
 
 Placeholders: ``name`` (plugin name), ``distribution``, ``package``, ``kind``, ``hook``,
-``summary``, ``core_range``, ``context`` (the context arguments a test passes) and ``check``
+``summary``, ``metadata``, ``core_range``, ``context`` (the context arguments a test passes) and ``check``
 (the kind-specific test body).
 """
 
@@ -45,7 +45,7 @@ def ${hook}(register: Any) -> None:
         "${name}",
         "${package}.components:build",
         summary="${summary}",
-        tags=("example",),
+        tags=("example",),${metadata}
     )
 '''
 
@@ -70,8 +70,10 @@ zoo info ${name}
 python -m pytest tests
 ```
 
-The tests load the installed plugin through its entry point, build the component and check
-that importing the plugin module does not import TensorFlow.
+The tests load the installed plugin through its entry point and run the contract checks of
+`zoo_core.testing` (the component resolves, importing the plugin leaves TensorFlow unimported,
+and an architecture builds, learns on a fixed batch and survives a save and load), then build
+the component on a small input.
 
 ## Publish
 
@@ -80,37 +82,26 @@ install it with `zoo plugins install ${distribution}`.
 '''
 
 TESTS = '''\
-"""Tests of the ${name} plugin: it loads, its ${kind} builds, and its import stays light."""
+"""Tests of the ${name} plugin: the zoo's contract checks, then the ${kind} on a small input."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
+from pathlib import Path
 
+from zoo_core import testing
 from zoo_core.plugins import load_plugins
 
 PLUGIN = "${name}"
 
 
-def load_component():
-    """Return the ${kind} from this plugin, loaded through its entry point."""
-    registry = load_plugins(allow=[PLUGIN]).registry
-    return registry.get("${kind}", f"{PLUGIN}:${name}")
-
-
-def test_plugin_loads() -> None:
-    info = load_plugins(allow=[PLUGIN]).registry.plugins[PLUGIN]
-    assert info.status == "loaded", info.error
-    assert "${kind}:${name}:${name}" in info.components
+def test_plugin_contract(tmp_path: Path) -> None:
+    # Loads the installed plugin, checks that its import leaves TensorFlow unimported and that
+    # every component resolves; an architecture must also build, learn and survive a reload.
+    testing.check_plugin(PLUGIN, work_dir=tmp_path, plugins=load_plugins(allow=[PLUGIN]))
 
 
 def test_component_builds() -> None:
-    built = load_component().build({}, ${context})
+    component = load_plugins(allow=[PLUGIN]).registry.get("${kind}", f"{PLUGIN}:${name}")
+    built = component.build({}, ${context})
 ${check}
-
-
-def test_plugin_import_is_light() -> None:
-    code = "import sys, ${package}.plugin; print('tensorflow' in sys.modules, 'keras' in sys.modules)"
-    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert output.split() == ["False", "False"]
 '''

@@ -15,6 +15,7 @@ from zoo_core import plugin_choices, plugin_install
 from zoo_core.cli.common import echo_json, format_table, state
 from zoo_core.components import KINDS
 from zoo_core.errors import PluginError
+from zoo_core.plugin_examples import EXAMPLES
 from zoo_core.plugins import load_plugins, strict_requested
 from zoo_core.registry import PluginInfo
 
@@ -172,7 +173,7 @@ def prefer_command(kind: str, name: str, plugin: str | None) -> None:
 
 @plugins_group.command("new")
 @click.argument("name")
-@click.option("--kind", type=click.Choice(KINDS), default="architecture", show_default=True,
+@click.option("--kind", type=click.Choice(list(EXAMPLES)), default="architecture", show_default=True,
               help="Kind of the example component.")
 @click.option("--dir", "directory", type=click.Path(file_okay=False), default=None,
               help="Folder to create (default: ./zoo-NAME).")

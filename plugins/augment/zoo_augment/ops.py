@@ -195,22 +195,27 @@ def auto_contrast(images: tf.Tensor, value_range: tuple[float, float]) -> tf.Ten
 
 
 def equalize(images: tf.Tensor, value_range: tuple[float, float]) -> tf.Tensor:
-    """Equalize the histogram of each channel of each image, without binning.
+    """Equalize the 256-level histogram of each channel of each image, as PIL's ``ImageOps.equalize``.
 
-    Every pixel moves to the fraction of its channel's pixels that are at most its value, so the
-    values spread evenly over the range. A constant channel stays as it is.
+    Values are read as 8-bit levels of the range. Every pixel moves to the share of its channel's
+    pixels above the darkest level that are at most its level, so the levels spread evenly over the
+    range. A constant channel stays as it is.
     """
+    low, high = value_range
     shape = tf.shape(images)
     pixels = shape[1] * shape[2]
-    channels_first = tf.reshape(tf.transpose(images, [0, 3, 1, 2]), [-1, pixels])
-    ordered = tf.sort(channels_first, axis=-1)
-    counts = tf.cast(tf.searchsorted(ordered, channels_first, side="right"), tf.float32)
-    smallest = tf.cast(tf.searchsorted(ordered, ordered[:, :1], side="right"), tf.float32)
+    rows = shape[0] * shape[3]
+    channels_first = tf.reshape(tf.transpose(images, [0, 3, 1, 2]), [rows, pixels])
+    levels = tf.cast(tf.round(tf.clip_by_value((channels_first - low) / (high - low), 0.0, 1.0) * 255.0), tf.int32)
+    # One bincount over all rows at once: row r counts its levels in bins r * 256 to r * 256 + 255.
+    offsets = tf.range(rows)[:, tf.newaxis] * 256
+    histograms = tf.reshape(tf.math.bincount(levels + offsets, minlength=rows * 256, maxlength=rows * 256),
+                            [rows, 256])
+    cumulative = tf.cast(tf.cumsum(histograms, axis=1), tf.float32)
     total = tf.cast(pixels, tf.float32)
-    fraction = tf.math.divide_no_nan(counts - smallest, total - smallest)
-    equalized = value_range[0] + fraction * (value_range[1] - value_range[0])
-    constant = smallest >= total
-    equalized = tf.where(constant, channels_first, equalized)
+    darkest = tf.reduce_min(tf.where(histograms > 0, cumulative, total), axis=1, keepdims=True)
+    fraction = tf.math.divide_no_nan(tf.gather(cumulative, levels, batch_dims=1) - darkest, total - darkest)
+    equalized = tf.where(darkest >= total, channels_first, low + fraction * (high - low))
     restored = tf.transpose(tf.reshape(equalized, [shape[0], shape[3], shape[1], shape[2]]), [0, 2, 3, 1])
     return clip(tf.ensure_shape(restored, images.shape), value_range)
 

@@ -43,7 +43,7 @@ def randaugment(
 
     from zoo_augment import ops
 
-    strength = magnitude / MAX_MAGNITUDE
+    operations = _operations(magnitude / MAX_MAGNITUDE, value_range, fill_mode)
 
     def apply(images: Any) -> Any:
         images = tf.convert_to_tensor(images, tf.float32)
@@ -54,56 +54,98 @@ def randaugment(
             choices = tf.random.stateless_uniform([count], seed=ops.sub_seed(slot_key, 0), minval=0,
                                                   maxval=len(OPERATIONS), dtype=tf.int32)
             signs = ops.random_sign(ops.sub_seed(slot_key, 1), count)
-            candidates = _apply_every_operation(images, signs, strength, value_range, fill_mode)
-            for index, candidate in enumerate(candidates):
-                images = ops.select(tf.equal(choices, index), candidate, images)
+            images = _apply_chosen(images, choices, signs, operations)
         return images
 
     return apply
 
 
-def _apply_every_operation(images: Any, signs: Any, strength: float, value_range: tuple[float, float],
-                           fill_mode: str) -> list[Any]:
-    """Return the batch transformed by each operation, in the order of ``OPERATIONS``."""
+Operation = Callable[[Any, Any], Any]
+
+
+def _apply_chosen(images: Any, choices: Any, signs: Any, operations: list[Operation | None]) -> Any:
+    """Return ``images`` with each image passed through the operation that ``choices`` names for it.
+
+    Each operation runs only on the images that drew it, gathered into one smaller batch, so a
+    batch costs one operation per image instead of all 14.
+    """
+    import tensorflow as tf
+
+    result = images
+    for index, operation in enumerate(operations):
+        if operation is None:
+            continue
+        chosen = tf.where(tf.equal(choices, index))
+        changed = operation(tf.gather_nd(images, chosen), tf.gather_nd(signs, chosen))
+        result = tf.tensor_scatter_nd_update(result, chosen, changed)
+    return result
+
+
+def _operations(strength: float, value_range: tuple[float, float], fill_mode: str) -> list[Operation | None]:
+    """Return one function ``(images, signs) -> images`` per entry of ``OPERATIONS`` (None: identity).
+
+    ``signs`` holds -1 or +1 per image and sets the direction of the signed operations.
+    """
     import tensorflow as tf
 
     from zoo_augment import ops
 
-    count = tf.shape(images)[0]
-    height, width = tf.cast(tf.shape(images)[1], tf.float32), tf.cast(tf.shape(images)[2], tf.float32)
-    zeros = tf.zeros([count], tf.float32)
-    factors = 1.0 + signs * 0.9 * strength
     low, high = value_range
 
-    def geometry(matrices: Any) -> Any:
+    def factors(signs: Any) -> Any:
+        return 1.0 + signs * 0.9 * strength
+
+    def geometry(images: Any, matrices: Any) -> Any:
         return ops.transform(images, ops.centred(images, matrices), value_range, fill_mode, "bilinear")
 
-    shear = signs * 0.3 * strength
-    shift = signs * 0.45 * strength
-    bits = tf.fill([count], 8.0 - round(4 * strength))
-    return [
-        images,
-        ops.auto_contrast(images, value_range),
-        ops.equalize(images, value_range),
-        geometry(ops.rotation_matrices(ops.degrees_to_radians(signs * 30.0 * strength))),
-        ops.solarize(images, tf.fill([count], high - strength * (high - low)), value_range),
-        ops.clip(ops.blend(ops.luma(images), images, factors), value_range),
-        ops.posterize(images, bits, value_range),
-        _contrast(images, factors, value_range),
-        ops.clip(ops.blend(tf.fill(tf.shape(images), low), images, factors), value_range),
-        ops.sharpen(images, factors, value_range),
-        geometry(ops.shear_matrices(shear, zeros)),
-        geometry(ops.shear_matrices(zeros, shear)),
-        geometry(ops.translation_matrices(shift * width, zeros)),
-        geometry(ops.translation_matrices(zeros, shift * height)),
-    ]
+    def rotate(images: Any, signs: Any) -> Any:
+        return geometry(images, ops.rotation_matrices(ops.degrees_to_radians(signs * 30.0 * strength)))
 
+    def shear_x(images: Any, signs: Any) -> Any:
+        return geometry(images, ops.shear_matrices(signs * 0.3 * strength, tf.zeros_like(signs)))
 
-def _contrast(images: Any, factors: Any, value_range: tuple[float, float]) -> Any:
-    """Blend each image with the mean of its grayscale version, as PIL's ``ImageEnhance.Contrast``."""
-    import tensorflow as tf
+    def shear_y(images: Any, signs: Any) -> Any:
+        return geometry(images, ops.shear_matrices(tf.zeros_like(signs), signs * 0.3 * strength))
 
-    from zoo_augment import ops
+    def translate_x(images: Any, signs: Any) -> Any:
+        width = tf.cast(tf.shape(images)[2], tf.float32)
+        return geometry(images, ops.translation_matrices(signs * 0.45 * strength * width, tf.zeros_like(signs)))
 
-    means = tf.reduce_mean(ops.luma(images), axis=[1, 2, 3], keepdims=True)
-    return ops.clip(ops.blend(means, images, factors), value_range)
+    def translate_y(images: Any, signs: Any) -> Any:
+        height = tf.cast(tf.shape(images)[1], tf.float32)
+        return geometry(images, ops.translation_matrices(tf.zeros_like(signs), signs * 0.45 * strength * height))
+
+    def solarize(images: Any, signs: Any) -> Any:
+        return ops.solarize(images, tf.fill(tf.shape(signs), high - strength * (high - low)), value_range)
+
+    def posterize(images: Any, signs: Any) -> Any:
+        return ops.posterize(images, tf.fill(tf.shape(signs), 8.0 - round(4 * strength)), value_range)
+
+    def color(images: Any, signs: Any) -> Any:
+        return ops.clip(ops.blend(ops.luma(images), images, factors(signs)), value_range)
+
+    def contrast(images: Any, signs: Any) -> Any:
+        # PIL's ImageEnhance.Contrast blends with the mean of the grayscale image.
+        means = tf.reduce_mean(ops.luma(images), axis=[1, 2, 3], keepdims=True)
+        return ops.clip(ops.blend(means, images, factors(signs)), value_range)
+
+    def brightness(images: Any, signs: Any) -> Any:
+        return ops.clip(ops.blend(tf.fill(tf.shape(images), low), images, factors(signs)), value_range)
+
+    by_name: dict[str, Operation | None] = {
+        "identity": None,
+        "auto_contrast": lambda images, signs: ops.auto_contrast(images, value_range),
+        "equalize": lambda images, signs: ops.equalize(images, value_range),
+        "rotate": rotate,
+        "solarize": solarize,
+        "color": color,
+        "posterize": posterize,
+        "contrast": contrast,
+        "brightness": brightness,
+        "sharpness": lambda images, signs: ops.sharpen(images, factors(signs), value_range),
+        "shear_x": shear_x,
+        "shear_y": shear_y,
+        "translate_x": translate_x,
+        "translate_y": translate_y,
+    }
+    return [by_name[name] for name in OPERATIONS]

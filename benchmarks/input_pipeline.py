@@ -1,0 +1,216 @@
+"""Compare how fast the input pipeline delivers images with how fast simple-cnn trains on them.
+
+The script writes a folder of 32x32 RGB PNG files (one sub-folder per class), loads it through the
+registered ``image-folder`` dataset and measures, as medians over ``--repeats``:
+
+* load: images/s of building the dataset, which scans the folder and decodes every file;
+* pipeline: images/s of one pass of the training pipeline that decodes every file again from disk
+  (``cache = false``), shuffles, batches and applies the augmentation, once per ``--augmentation``;
+* cached: images/s of one pass of the training pipeline over images decoded once and kept in memory,
+  which is what a run with the default ``cache = true`` reads after its first epoch;
+* training: images/s that ``Model.fit`` trains simple-cnn (default parameters, Adam,
+  cross-entropy) on, fed from the cached pipeline, timed per epoch after one warm-up epoch.
+
+Usage: python benchmarks/input_pipeline.py [--repeats 5] [--images-per-class 200] [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import platform
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+logger = logging.getLogger("benchmarks.input_pipeline")
+
+IMAGE_SIZE = 32
+
+
+def write_png_folder(root: Path, classes: int, per_class: int, seed: int = 0) -> int:
+    """Write ``classes * per_class`` 32x32 RGB PNG files under ``root/class_K/`` and return the count.
+
+    Each class is a random colour pattern plus per-image noise, so files differ and compress as
+    photographs of that size do, rather than as flat colour.
+    """
+    from PIL import Image
+
+    rng = np.random.default_rng(seed)
+    patterns = rng.integers(0, 256, (classes, IMAGE_SIZE, IMAGE_SIZE, 3))
+    for label in range(classes):
+        folder = root / f"class_{label}"
+        folder.mkdir(parents=True, exist_ok=True)
+        for index in range(per_class):
+            noise = rng.normal(0.0, 24.0, (IMAGE_SIZE, IMAGE_SIZE, 3))
+            pixels = np.clip(patterns[label] + noise, 0, 255).astype(np.uint8)
+            Image.fromarray(pixels, "RGB").save(folder / f"{index:05d}.png")
+    return classes * per_class
+
+
+def median_rate(count: int, seconds: list[float]) -> dict[str, Any]:
+    """Return the median images/s over repeats, with the per-repeat seconds."""
+    return {"images_per_second": count / statistics.median(seconds), "seconds": seconds}
+
+
+def time_repeats(repeats: int, work: Callable[[], Any]) -> list[float]:
+    """Run ``work`` ``repeats`` times and return the wall-clock seconds of each run."""
+    seconds = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        work()
+        seconds.append(time.perf_counter() - started)
+    return seconds
+
+
+def build_folder_dataset(registry: Any, folder: Path, cache: bool) -> Any:
+    """Build the ``image-folder`` dataset of ``folder`` through the registry."""
+    component = registry.get("dataset", "image-folder")
+    return component.build({"path": str(folder), "cache": cache}, seed=0)
+
+
+def consume(data: Any) -> int:
+    """Iterate every batch of a ``tf.data`` pipeline and return the number of images seen."""
+    seen = 0
+    for images, _labels in data:
+        seen += int(images.shape[0])
+    return seen
+
+
+def measure_pipelines(registry: Any, folder: Path, augmentations: list[str], batch_size: int,
+                      repeats: int) -> dict[str, Any]:
+    """Measure load, uncached pipeline (per augmentation) and cached pipeline throughput."""
+    from zoo_core.pipeline import training_pipeline
+
+    load_seconds = time_repeats(repeats, lambda: build_folder_dataset(registry, folder, cache=True))
+    cached = build_folder_dataset(registry, folder, cache=True)
+    count = len(cached.labels)
+    indices = np.arange(count)
+    results: dict[str, Any] = {"load": median_rate(count, load_seconds)}
+
+    uncached = build_folder_dataset(registry, folder, cache=False)
+    for name in augmentations:
+        component = registry.get("augmentation", name)
+        augment = component.build({}, value_range=uncached.value_range, seed=0)
+        augment = None if getattr(augment, "is_identity", False) else augment
+        data = training_pipeline(uncached, indices, batch_size, seed=0, augment=augment, cache=False)
+        consume(data)  # the first pass traces the map functions
+        results[f"pipeline[{name}]"] = median_rate(count, time_repeats(repeats, lambda: consume(data)))
+        logger.info("pipeline with %s: %.0f images/s", name, results[f"pipeline[{name}]"]["images_per_second"])
+
+    data = training_pipeline(cached, indices, batch_size, seed=0, cache=True)
+    consume(data)
+    results["cached"] = median_rate(count, time_repeats(repeats, lambda: consume(data)))
+    return results
+
+
+def measure_training(registry: Any, folder: Path, batch_size: int, repeats: int) -> dict[str, Any]:
+    """Train simple-cnn for ``repeats + 1`` epochs on the cached folder and time every epoch."""
+    import keras
+
+    from zoo_core.keras_objects import wrap_model
+    from zoo_core.pipeline import training_pipeline
+
+    dataset = build_folder_dataset(registry, folder, cache=True)
+    architecture = registry.get("architecture", "simple-cnn").build(
+        {}, input_shape=tuple(dataset.input_shape), num_classes=dataset.num_classes)
+    model = wrap_model(architecture, dataset.input_shape, dataset.value_range, dataset.class_names)
+    optimizer = registry.get("optimizer", "adam").build({}, learning_rate=None)
+    loss = registry.get("loss", "cross-entropy").build({}, num_classes=dataset.num_classes, from_logits=True)
+    model.compile(optimizer=optimizer, loss=loss)
+
+    class EpochTimer(keras.callbacks.Callback):
+        def __init__(self) -> None:
+            super().__init__()
+            self.seconds: list[float] = []
+            self._started = 0.0
+
+        def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
+            self._started = time.perf_counter()
+
+        def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+            self.seconds.append(time.perf_counter() - self._started)
+
+    indices = np.arange(len(dataset.labels))
+    data = training_pipeline(dataset, indices, batch_size, seed=0, cache=True)
+    timer = EpochTimer()
+    model.fit(data, epochs=repeats + 1, verbose=0, callbacks=[timer])
+    # The first epoch traces and compiles the training step, so it is left out.
+    return median_rate(len(indices), timer.seconds[1:])
+
+
+def describe_machine() -> dict[str, Any]:
+    """Return the facts about this machine and software that the figures depend on."""
+    import tensorflow as tf
+
+    cpu = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        names = [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
+                 if line.startswith("model name")]
+        cpu = names[0] if names else cpu
+    return {"cpu": cpu, "logical_cpus": os.cpu_count(), "python": platform.python_version(),
+            "tensorflow": tf.__version__, "platform": platform.platform()}
+
+
+def format_report(results: dict[str, Any]) -> str:
+    """Return the figures as a Markdown table, with the ratio of each pipeline to training."""
+    training = results["training"]["images_per_second"]
+    lines = ["| measure | images/s (median) | times training |", "| --- | ---: | ---: |"]
+    for name, figures in results.items():
+        if isinstance(figures, dict) and "images_per_second" in figures:
+            rate = figures["images_per_second"]
+            lines.append(f"| {name} | {rate:,.0f} | {rate / training:.1f} |")
+    return "\n".join(lines)
+
+
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    """Read the command-line options."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--classes", type=int, default=10, help="number of class folders (default: 10)")
+    parser.add_argument("--images-per-class", type=int, default=200, help="PNG files per class (default: 200)")
+    parser.add_argument("--batch-size", type=int, default=32, help="batch size of pipeline and training (default: 32)")
+    parser.add_argument("--repeats", type=int, default=5, help="timed repeats of each measure (default: 5)")
+    parser.add_argument("--augmentation", action="append", default=None,
+                        help="augmentation applied in the uncached pipeline; repeatable (default: none, pad-crop-flip)")
+    parser.add_argument("--folder", type=Path, default=None,
+                        help="write the PNG files here instead of a temporary folder (it must not exist)")
+    parser.add_argument("--json", type=Path, default=None, help="also write all figures to this JSON file")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    """Run the benchmark, print the table and return every figure."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    arguments = parse_arguments(argv)
+    from zoo_core.plugins import load_plugins
+
+    registry = load_plugins().registry
+    augmentations = arguments.augmentation or ["none", "pad-crop-flip"]
+    with tempfile.TemporaryDirectory(prefix="zoo-pipeline-bench-") as scratch:
+        folder = arguments.folder or Path(scratch) / "images"
+        if arguments.folder is not None and folder.exists():
+            raise SystemExit(f"--folder {folder} already exists; name a new folder")
+        count = write_png_folder(folder, arguments.classes, arguments.images_per_class)
+        logger.info("wrote %d PNG files of %dx%d to %s", count, IMAGE_SIZE, IMAGE_SIZE, folder)
+        results: dict[str, Any] = measure_pipelines(registry, folder, augmentations, arguments.batch_size,
+                                                    arguments.repeats)
+        results["training"] = measure_training(registry, folder, arguments.batch_size, arguments.repeats)
+    results["setup"] = {"images": count, "image_size": IMAGE_SIZE, "batch_size": arguments.batch_size,
+                        "repeats": arguments.repeats, "machine": describe_machine()}
+    print(format_report(results))
+    print(json.dumps(results["setup"], indent=2))
+    if arguments.json is not None:
+        arguments.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return results
+
+
+if __name__ == "__main__":
+    main()

@@ -120,7 +120,8 @@ class ReduceOnPlateau(EpochSchedule):
         new = max(old * self.factor, self.min_learning_rate)
         self.wait = 0
         self.cooldown_left = self.cooldown
-        if new >= old:
+        # The optimizer stores the rate in float32, so a rate at the floor may read back a little above it.
+        if new >= old or math.isclose(new, old, rel_tol=1e-6):
             return
         optimizer.learning_rate = new
         self.reductions.append((epoch, new))

@@ -2,7 +2,7 @@
 
 The environment is a ``venv`` on top of the interpreter that runs the tests, with the test
 interpreter's site-packages added through a ``.pth`` file. ``--system-site-packages`` alone is not
-enough: it exposes the base Python's packages, not those of the virtual environment that holds
+enough: it exposes the base Python's packages, not those of the virtual environment that contains
 TensorFlow and zoo-core. Plugins installed into the new environment never touch the outer one.
 """
 
@@ -41,7 +41,7 @@ class PluginVenv:
 
 
 def create_venv(root: Path) -> PluginVenv:
-    """Create a virtual environment at ``root`` that sees the outer environment's packages."""
+    """Create a virtual environment at ``root`` whose interpreter also imports the outer environment's packages."""
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(root)], check=True)
     inner = subprocess.run([str(root / "bin" / "python"), "-c", "import site; print(site.getsitepackages()[0])"],
                            capture_output=True, text=True, check=True).stdout.strip()

@@ -1,6 +1,6 @@
 """Real plugin distributions, pip-installed into a throw-away environment and driven through ``zoo``.
 
-One environment holds a working plugin beside one plugin for each way of failing, so each
+One environment contains a working plugin beside one plugin for each way of failing, so each
 check below sees every failure mode at once. Another environment runs the author's path end to
 end: ``zoo plugins new``, install, list, run, uninstall.
 """

@@ -33,7 +33,7 @@ class DiscoveredPlugin:
     entry_point: metadata.EntryPoint
 
     def matches(self, name: str) -> bool:
-        """Whether ``name`` is this plugin's name or its distribution's name."""
+        """Return whether ``name`` is this plugin's name or its distribution's name."""
         if name == self.name:
             return True
         return bool(self.distribution) and canonicalize_name(name) == canonicalize_name(self.distribution)
@@ -71,7 +71,7 @@ def find_plugins(name: str, plugins: Iterable[DiscoveredPlugin]) -> list[Discove
 
 
 def is_core_name(name: str) -> bool:
-    """Whether ``name`` names the built-in plugin or the zoo-core distribution."""
+    """Return whether ``name`` names the built-in plugin or the zoo-core distribution."""
     return name == BUILTIN_PLUGIN or canonicalize_name(name) == CORE_DISTRIBUTION
 
 

@@ -198,7 +198,8 @@ TEST_CHECKS: dict[str, str] = {
     images = np.full((2, 8, 8, 1), 100.0, dtype=np.float32)
     augmented = np.asarray(built(images))
     assert augmented.shape == images.shape
-    assert augmented.min() >= 0.0 and augmented.max() <= 255.0''',
+    assert augmented.min() >= 0.0
+    assert augmented.max() <= 255.0''',
     "architecture": '''\
     import numpy as np
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import logging
+import os
 import subprocess
 import sys
 import tempfile
@@ -23,6 +24,7 @@ from packaging.version import Version
 
 from zoo_core.errors import PluginError
 from zoo_core.plugin_discovery import discover_plugins, is_core_name, require_plugins
+from zoo_core.plugins import STRICT_ENV
 
 logger = logging.getLogger(__name__)
 
@@ -79,13 +81,23 @@ def uninstall(names: Sequence[str]) -> list[str]:
         raise PluginError(f"no distribution provides {', '.join(names)}",
                           "remove the file that declares the entry point by hand")
     _run_pip([*pip_command(), "uninstall", "--yes", *distributions], "uninstall")
+    remaining = sorted(set(distributions) & {p.distribution for p in discover_plugins()})
+    if remaining:
+        # pip exits with status 0 but keeps a distribution that lies outside the environment of
+        # the running interpreter, for example one inherited from a parent environment.
+        raise PluginError(f"pip did not remove {', '.join(remaining)}",
+                          "it is installed outside this Python environment; uninstall it with that "
+                          "environment's pip, or disable it with `zoo plugins disable NAME`")
     return distributions
 
 
 def describe_plugins_in_new_process(distributions: Sequence[str]) -> list[dict[str, Any]]:
     """Load the plugins in a fresh interpreter and return the records of those from ``distributions``."""
     command = [sys.executable, "-m", "zoo_core", "plugins", "list", "--json"]
-    completed = subprocess.run(command, capture_output=True, text=True, check=False)
+    # Strict mode would turn a broken new plugin into a failed listing, and the listing is what
+    # reports the breakage.
+    environment = {key: value for key, value in os.environ.items() if key != STRICT_ENV}
+    completed = subprocess.run(command, capture_output=True, text=True, check=False, env=environment)
     if completed.returncode != 0:
         raise PluginError(
             f"loading the plugins after the install failed: {completed.stderr.strip()[-2000:]}",

@@ -1,4 +1,4 @@
-"""Which installed plugins the loader imports: disabled names and the allow-list.
+"""Selection of the installed plugins that the loader imports: disabled names and the allow-list.
 
 Three sources disable a plugin before it is imported: the ``disabled`` argument (the
 ``--disable-plugin`` option), ``ZOO_DISABLE_PLUGINS`` and ``disabled`` in the settings file.

@@ -40,7 +40,7 @@ class PluginSettings:
 
 
 def config_dir() -> Path:
-    """Return the folder that holds the user's zoo settings (it may not exist yet)."""
+    """Return the folder that contains the user's zoo settings (it may not exist yet)."""
     configured = os.environ.get(CONFIG_DIR_ENV)
     if configured:
         return Path(configured)

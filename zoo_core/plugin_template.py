@@ -1,8 +1,9 @@
 """``zoo plugins new``: write a ready plugin project with one example component.
 
 The project has its own ``pyproject.toml`` with the entry point and the supported zoo-core
-range, a package whose entry module imports neither TensorFlow nor Keras, a factory module,
-a README and tests that pass as generated once the project is installed.
+range. Its package has an entry module that imports neither TensorFlow nor Keras and a factory
+module, and the README and tests come with it. The tests pass as generated once the project is
+installed.
 """
 
 from __future__ import annotations

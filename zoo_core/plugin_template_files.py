@@ -95,8 +95,8 @@ PLUGIN = "${name}"
 
 
 def test_plugin_contract(tmp_path: Path) -> None:
-    # Loads the installed plugin, checks that its import leaves TensorFlow unimported and that
-    # every component resolves; an architecture must also build, learn and survive a reload.
+    # Checks that the installed plugin loads, that its import leaves TensorFlow unimported and
+    # that every component resolves. An architecture must also build, learn and survive a reload.
     testing.check_plugin(PLUGIN, work_dir=tmp_path, plugins=load_plugins(allow=[PLUGIN]))
 
 

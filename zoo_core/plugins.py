@@ -88,7 +88,8 @@ def load_plugins(
     loads only the named plugins (see :mod:`zoo_core.plugin_selection` for the other sources).
     With ``strict`` (default: ``ZOO_STRICT_PLUGINS``), a plugin that failed, is incompatible or
     clashes raises PluginError. ``trace`` (default: ``ZOO_TRACE_HOOKS``) logs every hook call.
-    ``warn`` logs one warning per problem; ``zoo plugins list`` turns it off and prints them.
+    ``warn`` logs one warning per plugin problem; ``zoo plugins list`` turns it off and prints
+    them itself. Names that match no installed plugin are always logged.
     """
     strict = strict_requested(strict)
     trace = hook_trace.tracing_requested(trace)
@@ -107,8 +108,10 @@ def load_plugins(
 
     problems = _problems(registry)
     problems += resolve_conflicts(registry, overrides, selection.prefer)
+    for message in selection.warnings:
+        logger.warning("%s", message)
     if warn:
-        for message in [*selection.warnings, *problems]:
+        for message in problems:
             logger.warning("%s", message)
     if strict and problems:
         raise PluginError(

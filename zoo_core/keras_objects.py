@@ -22,11 +22,14 @@ class Preprocess(keras.layers.Layer):
     The layer's configuration, and so the saved ``.keras`` model, keeps the class names, the
     decoding settings of image files (``channels``, ``image_size``, ``interpolation``, as given
     to :func:`zoo_core.imageio.load_image`; empty for data that is not decoded from files) and
-    whether the network outputs ``logits`` or ``probabilities``.
+    whether the network outputs ``logits`` or ``probabilities``. ``architecture`` names the
+    component that built the network (``id``, ``distribution``, ``version``), so that loading the
+    model can name a plugin that is missing.
     """
 
     def __init__(self, value_range: Sequence[float] = (0.0, 255.0), class_names: Sequence[str] = (),
-                 decoding: dict[str, Any] | None = None, outputs: str = "logits", **kwargs: Any) -> None:
+                 decoding: dict[str, Any] | None = None, outputs: str = "logits",
+                 architecture: dict[str, Any] | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         low, high = float(value_range[0]), float(value_range[1])
         if not high > low:
@@ -37,6 +40,7 @@ class Preprocess(keras.layers.Layer):
         self.class_names = [str(name) for name in class_names]
         self.decoding = dict(decoding or {})
         self.outputs = outputs
+        self.architecture = dict(architecture or {})
 
     def call(self, inputs: Any) -> Any:
         low, high = self.value_range
@@ -48,7 +52,8 @@ class Preprocess(keras.layers.Layer):
     def get_config(self) -> dict[str, Any]:
         config = super().get_config()
         config.update({"value_range": list(self.value_range), "class_names": list(self.class_names),
-                       "decoding": dict(self.decoding), "outputs": self.outputs})
+                       "decoding": dict(self.decoding), "outputs": self.outputs,
+                       "architecture": dict(self.architecture)})
         return config
 
 
@@ -75,11 +80,11 @@ class OneHotMeanSquaredError(keras.losses.Loss):
 
 def wrap_model(architecture: keras.Model, input_shape: Sequence[int], value_range: Sequence[float],
                class_names: Sequence[str], decoding: dict[str, Any] | None = None,
-               outputs: str = "logits") -> keras.Model:
+               outputs: str = "logits", architecture_source: dict[str, Any] | None = None) -> keras.Model:
     """Return a model that takes raw pixels, rescales them and applies ``architecture``."""
     inputs = keras.Input(shape=tuple(input_shape), name="image")
     scaled = Preprocess(value_range=value_range, class_names=class_names, decoding=decoding, outputs=outputs,
-                        name="preprocess")(inputs)
+                        architecture=architecture_source, name="preprocess")(inputs)
     outputs = architecture(scaled)
     return keras.Model(inputs, outputs, name=f"zoo_{architecture.name}")
 

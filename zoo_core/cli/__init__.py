@@ -66,15 +66,21 @@ def _add_commands() -> None:
     from zoo_core.cli.augment_cmd import augment_group
     from zoo_core.cli.bench_cmd import bench_command
     from zoo_core.cli.data_cmd import data_group
+    from zoo_core.cli.evaluate_cmd import evaluate_command
     from zoo_core.cli.listing import info_command, list_command
     from zoo_core.cli.plugins_cmd import plugins_group
+    from zoo_core.cli.predict_cmd import predict_command
     from zoo_core.cli.run_cmd import run_command
+    from zoo_core.cli.runs_cmd import runs_command
     from zoo_core.cli.sweep_cmd import sweep_command
 
     main.add_command(list_command)
     main.add_command(info_command)
     main.add_command(plugins_group)
     main.add_command(run_command)
+    main.add_command(predict_command)
+    main.add_command(evaluate_command)
+    main.add_command(runs_command)
     main.add_command(augment_group)
     main.add_command(data_group)
     main.add_command(bench_command)

@@ -50,14 +50,32 @@ def _quote(text: str) -> str:
 @click.option("--set", "overrides", multiple=True, metavar="SECTION.KEY=VALUE",
               help="Override any configuration value, e.g. --set architecture.filters=64; repeatable.")
 @click.option("--no-progress", is_flag=True, help="Do not show the progress bar.")
+@click.option("--strategy", type=click.Choice(["default", "mirrored", "multi-worker"]),
+              help="Distribution strategy: one device, all local devices, or the workers in TF_CONFIG "
+                   "(default: default). --batch-size is the global batch size.")
+@click.option("--tensorboard", is_flag=True, default=None, help="Also write TensorBoard logs to RUN_DIR/tensorboard.")
+@click.option("--resume", "resume_dir", type=click.Path(file_okay=False, exists=True),
+              help="Continue the run in this directory from its last checkpoint, with its config.json.")
 @click.pass_context
 def run_command(ctx: click.Context, config_file: str | None, out: str | None, overwrite: bool,
-                overrides: tuple[str, ...], no_progress: bool, **options: Any) -> None:
+                overrides: tuple[str, ...], no_progress: bool, strategy: str | None, tensorboard: bool | None,
+                resume_dir: str | None, **options: Any) -> None:
     """Train and evaluate a model, write the run directory and print the test metrics.
 
-    With no options, trains simple-cnn on the digits dataset.
+    With no options, trains simple-cnn on the digits dataset. Ctrl-C stops training, keeps the
+    last completed epoch's checkpoint and prints the --resume command.
     """
-    config = build_config(config_file, options, overrides)
+    if resume_dir is not None:
+        from zoo_core.session import resume_config
+
+        config = resume_config(resume_dir, given=_given_options(config_file, out, overwrite, overrides, options))
+        out, overwrite = resume_dir, False
+    else:
+        config = build_config(config_file, options, overrides)
+    if strategy is not None:
+        config["training"]["strategy"] = strategy
+    if tensorboard:
+        config["training"]["tensorboard"] = True
     plugins = state(ctx).plugins()
     from zoo_core.resolve import resolve_run
 
@@ -65,9 +83,28 @@ def run_command(ctx: click.Context, config_file: str | None, out: str | None, ov
     resolve_run(config, plugins.registry)
     from zoo_core.runner import run
 
-    result = run(config, plugins, out=out, overwrite=overwrite, show_progress=not no_progress)
+    from zoo_core.runinfo import RunInterrupted
+
+    try:
+        result = run(config, plugins, out=out, overwrite=overwrite, show_progress=not no_progress,
+                     resume=resume_dir is not None)
+    except RunInterrupted as interrupted:
+        click.echo(f"Interrupted: {interrupted.message}", err=True)
+        click.echo(f"Hint: {interrupted.hint}", err=True)
+        # 130 = 128 + SIGINT, the shell's status for a program stopped by Ctrl-C.
+        ctx.exit(130)
     split = "test" if "test" in result.metrics else "validation"
     click.echo(f"{split} metrics:")
     for name, value in result.metrics.get(split, {}).items():
         click.echo(f"  {name}: {value:.4f}")
     click.echo(f"run directory: {Path(result.run_dir)}")
+
+
+def _given_options(config_file: str | None, out: str | None, overwrite: bool, overrides: tuple[str, ...],
+                   options: dict[str, Any]) -> list[str]:
+    """Return the names of the configuration options given on the command line."""
+    given = [f"--{name.replace('_', '-')}" for name, value in options.items() if value not in (None, (), False)]
+    for name, value in (("--config", config_file), ("--out", out), ("--overwrite", overwrite), ("--set", overrides)):
+        if value:
+            given.append(name)
+    return given

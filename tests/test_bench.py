@@ -79,6 +79,12 @@ def test_bench_exclude_removes_match(zoo: Callable[..., object]) -> None:
     assert "without simple-cnn" in result.output
 
 
+def test_bench_tag_without_match(zoo: Callable[..., object]) -> None:
+    result = zoo("bench", "simple-cnn", "--tag", "no-such-tag", *TINY)
+    assert result.exit_code == 1
+    assert "with the tag no-such-tag" in result.output
+
+
 def test_bench_pattern_selects_by_wildcard() -> None:
     from zoo_core.bench import select_architectures
     from zoo_core.plugins import load_plugins
@@ -89,6 +95,9 @@ def test_bench_pattern_selects_by_wildcard() -> None:
     everything = [c.name for c in select_architectures(registry, ["all"])]
     assert "simple-cnn" in everything
     assert "simple-cnn" not in [c.name for c in select_architectures(registry, ["all"], ["simple*"])]
+    tagged = select_architectures(registry, ["all"], tags=["small"])
+    assert "simple-cnn" in [c.name for c in tagged]
+    assert all("small" in c.tags for c in tagged)
 
 
 def test_bench_rejects_invalid_options(zoo: Callable[..., object]) -> None:

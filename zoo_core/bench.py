@@ -88,18 +88,23 @@ def check_settings(settings: BenchSettings) -> None:
                           f"choose one of {', '.join(PRECISION_POLICIES)}")
 
 
-def select_architectures(registry: Registry, include: Iterable[str], exclude: Iterable[str] = ()) -> list[Component]:
-    """Return the architectures that match ``include`` (wildcards, ``all``) and not ``exclude``.
+def select_architectures(registry: Registry, include: Iterable[str], exclude: Iterable[str] = (),
+                         tags: Iterable[str] = ()) -> list[Component]:
+    """Return the architectures that match ``include`` (wildcards, ``all``), not ``exclude``, and
+    carry at least one of ``tags`` when tags are given.
 
     Raises ConfigError when nothing matches, listing the installed architectures.
     """
-    include, exclude = list(include), list(exclude)
+    include, exclude, tags = list(include), list(exclude), list(tags)
     selected = registry.filter("architecture", include, exclude)
+    if tags:
+        selected = [c for c in selected if set(tags) & set(c.tags)]
     if not selected:
         names = ", ".join(c.name for c in registry.components("architecture")) or "none"
         raise ConfigError(
             f"no architecture matches {' '.join(include) or 'all'}"
-            + (f" without {' '.join(exclude)}" if exclude else ""),
+            + (f" without {' '.join(exclude)}" if exclude else "")
+            + (f" with the tag {' or '.join(tags)}" if tags else ""),
             f"installed architectures: {names}. Patterns take shell wildcards, e.g. 'resnet*'",
         )
     return selected

@@ -40,6 +40,8 @@ _OUTPUT_HELP = "Write the report as {} to FILE, or to standard output when FILE 
 @click.command("bench")
 @click.argument("patterns", nargs=-1)
 @click.option("--exclude", multiple=True, metavar="PATTERN", help="Leave out architectures matching this pattern; repeatable.")
+@click.option("--tag", "tags", multiple=True, metavar="TAG",
+              help="Keep only architectures with this tag (see `zoo list architecture --json`); repeatable.")
 @click.option("--input-shape", default="32,32,3", show_default=True, metavar="H,W,C", help="Input image shape.")
 @click.option("--classes", "num_classes", type=int, default=10, show_default=True, help="Number of classes.")
 @click.option("--batch-size", "batch_sizes", default="1,32", show_default=True, metavar="N[,N...]",
@@ -61,7 +63,8 @@ _OUTPUT_HELP = "Write the report as {} to FILE, or to standard output when FILE 
               help=_OUTPUT_HELP.format("a Markdown table"))
 @click.option("--chart", "chart_path", type=click.Path(dir_okay=False), help="Write the throughput-against-FLOPs PNG chart to FILE.")
 @click.pass_context
-def bench_command(ctx: click.Context, patterns: tuple[str, ...], exclude: tuple[str, ...], input_shape: str,
+def bench_command(ctx: click.Context, patterns: tuple[str, ...], exclude: tuple[str, ...], tags: tuple[str, ...],
+                  input_shape: str,
                   num_classes: int, batch_sizes: str, params: tuple[str, ...], json_path: str | None,
                   csv_path: str | None, markdown_path: str | None, chart_path: str | None, **options: Any) -> None:
     """Measure parameters, multiply-adds, latency, throughput and memory of architectures.
@@ -77,7 +80,7 @@ def bench_command(ctx: click.Context, patterns: tuple[str, ...], exclude: tuple[
         batch_sizes=parse_int_list(batch_sizes, "--batch-size"), params=parse_params(params),
         disabled_plugins=root.disabled, allowed_plugins=getattr(root, "allow", None), **options,
     )
-    components = select_architectures(root.plugins().registry, patterns, exclude)
+    components = select_architectures(root.plugins().registry, patterns, exclude, tags)
     to_stdout = "-" in (json_path, csv_path, markdown_path)
 
     def progress(position: int, total: int, component: Any) -> None:

@@ -9,18 +9,22 @@ names inside).
 from __future__ import annotations
 
 import logging
+import math
 import platform
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
 from zoo_core import __version__
+from zoo_core.class_weights import resolve_class_weights, warn_if_imbalanced
 from zoo_core.data import SPLITS, Dataset
 from zoo_core.errors import RunError
+from zoo_core.outputs import check_final_activation, model_outputs, to_probabilities
 from zoo_core.plugins import LoadedPlugins
+from zoo_core.reports import score_probabilities, write_reports
 from zoo_core.resolve import ResolvedRun, resolve_run
 from zoo_core.rundir import create_run_dir, save_model_atomic, write_csv_atomic, write_json_atomic
 
@@ -29,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class RunContext:
-    """What lifecycle hooks see of a run: its configuration, directory and built parts."""
+    """The view of a run that lifecycle hooks receive: configuration, directory and built parts."""
 
     resolved: ResolvedRun
     run_dir: Path
@@ -59,16 +63,39 @@ def run(
     out: str | Path | None = None,
     overwrite: bool = False,
     show_progress: bool = True,
+    resume: bool = False,
 ) -> RunResult:
-    """Resolve ``config``, train and evaluate, write the run directory and return the result."""
+    """Resolve ``config``, train and evaluate, write the run directory and return the result.
+
+    With ``resume``, ``out`` is an existing run directory, and training continues from its last
+    checkpoint to the configured number of epochs.
+    """
+    from zoo_core.session import open_session
+
     started = time.perf_counter()
     resolved = resolve_run(config, plugins.registry)
     label = f"{resolved['architecture'].component.name}-{resolved['dataset'].component.name}"
-    run_dir = create_run_dir(out, label, overwrite=overwrite)
+    # The strategy comes first: multi-worker training must be set up before any other TensorFlow work.
+    session = open_session(resolved.training, out, label, overwrite=overwrite, resume=resume)
+    run_dir = session.run_dir
     context = RunContext(resolved, run_dir)
     logger.info("run directory: %s", run_dir)
-    write_json_atomic(run_dir / "config.json", describe_config(resolved))
+    if not session.resumed:
+        write_json_atomic(run_dir / "config.json", describe_config(resolved))
+    try:
+        with session.tracked(resolved.training["epochs"]):
+            final, history = _train_and_evaluate(resolved, plugins, context, session, show_progress)
+    finally:
+        session.close()
+    seconds = time.perf_counter() - started
+    logger.info("run finished in %.1f s: %s", seconds, run_dir)
+    return RunResult(run_dir, final, history, seconds)
 
+
+def _train_and_evaluate(resolved: ResolvedRun, plugins: LoadedPlugins, context: RunContext, session: Any,
+                        show_progress: bool) -> tuple[dict[str, dict[str, float]], list[dict[str, float]]]:
+    """Build, train and evaluate the model, write the run's files and return (metrics, history)."""
+    run_dir = context.run_dir
     training = resolved.training
     _seed_everything(training["seed"])
     dataset = _build_dataset(resolved)
@@ -77,20 +104,29 @@ def run(
 
     splits = make_splits(dataset, training["seed"], training["validation_fraction"], training["test_fraction"])
     context.splits = splits
+    session.check_splits(dataset.sample_ids(), splits)
     _write_splits(run_dir, dataset, splits)
+    warn_if_imbalanced(dataset.labels[splits["train"]], dataset.class_names)
 
-    model, metrics = _build_model(resolved, dataset, splits)
+    with session.strategy.scope():
+        model, metrics, schedule_callbacks = _build_model(resolved, dataset, splits)
+        session.restore_into(model)
     context.model = model
     _call_hook(plugins, "zoo_run_started", run=context)
-    history = _fit(model, resolved, dataset, splits, metrics, plugins, context, show_progress)
+    history = _fit(model, resolved, dataset, splits, metrics, plugins, context, show_progress, session,
+                   schedule_callbacks)
 
-    final = evaluate_splits(model, dataset, splits, metrics)
+    probabilities = predict_splits(model, dataset, splits, model_outputs(resolved["architecture"].component))
+    final = {name: score_probabilities(dataset.labels[splits[name]], split_probabilities, metrics)
+             for name, split_probabilities in probabilities.items()}
     write_json_atomic(run_dir / "metrics.json", final)
+    write_reports(run_dir, dataset, splits, probabilities)
     save_model_atomic(model, run_dir / "model.keras")
+    from zoo_core.plots import write_run_plots
+
+    write_run_plots(run_dir, history, final, model, dataset, splits)
     _call_hook(plugins, "zoo_run_finished", run=context, metrics=final)
-    seconds = time.perf_counter() - started
-    logger.info("run finished in %.1f s: %s", seconds, run_dir)
-    return RunResult(run_dir, final, history, seconds)
+    return final, history
 
 
 def describe_config(resolved: ResolvedRun) -> dict[str, Any]:
@@ -144,19 +180,26 @@ def _build_dataset(resolved: ResolvedRun) -> Dataset:
     return dataset
 
 
-def _build_model(resolved: ResolvedRun, dataset: Dataset, splits: Mapping[str, np.ndarray]) -> tuple[Any, list[Any]]:
-    """Build and compile the wrapped model; return it with the built metrics."""
+def _build_model(resolved: ResolvedRun, dataset: Dataset,
+                 splits: Mapping[str, np.ndarray]) -> tuple[Any, list[Any], list[Any]]:
+    """Build and compile the wrapped model; return it with the built metrics and schedule callbacks."""
+    from zoo_core.optimization import build_optimizer
     from zoo_core.keras_objects import wrap_model
 
     arch = resolved["architecture"]
     architecture = arch.component.build(arch.params, input_shape=tuple(dataset.input_shape),
                                         num_classes=dataset.num_classes)
     _check_architecture(arch.component.id, architecture, dataset.num_classes)
-    from_logits = arch.component.metadata.get("outputs", "logits") != "probabilities"
-    model = wrap_model(architecture, dataset.input_shape, dataset.value_range, dataset.class_names)
+    outputs = model_outputs(arch.component)
+    check_final_activation(arch.component.id, architecture, outputs)
+    from_logits = outputs == "logits"
+    model = wrap_model(architecture, dataset.input_shape, dataset.value_range, dataset.class_names,
+                       decoding=dataset.details.get("decoding"), outputs=outputs,
+                       architecture_source={"id": arch.component.id, "distribution": arch.component.distribution,
+                                            "version": arch.component.version})
 
-    optimizer_item = resolved["optimizer"]
-    optimizer = optimizer_item.component.build(optimizer_item.params, learning_rate=resolved.training["learning_rate"])
+    train_size = len(splits["train"])
+    optimizer, schedule_callbacks = build_optimizer(resolved, math.ceil(train_size / _batch_size(resolved, train_size)))
     loss_item = resolved["loss"]
     loss = loss_item.component.build(loss_item.params, num_classes=dataset.num_classes, from_logits=from_logits)
     model.compile(optimizer=optimizer, loss=loss)
@@ -164,7 +207,7 @@ def _build_model(resolved: ResolvedRun, dataset: Dataset, splits: Mapping[str, n
                for m in resolved.metrics]
     logger.info("model %s: %d trainable parameters", architecture.name,
                 int(sum(np.prod(w.shape) for w in model.trainable_weights)))
-    return model, metrics
+    return model, metrics, schedule_callbacks
 
 
 def _check_architecture(component_id: str, architecture: Any, num_classes: int) -> None:
@@ -187,15 +230,20 @@ def _batch_size(resolved: ResolvedRun, train_size: int) -> int:
 
 
 def _fit(model: Any, resolved: ResolvedRun, dataset: Dataset, splits: Mapping[str, np.ndarray], metrics: list[Any],
-         plugins: LoadedPlugins, context: RunContext, show_progress: bool) -> list[dict[str, float]]:
-    """Train ``model`` for the configured epochs and return the per-epoch history."""
+         plugins: LoadedPlugins, context: RunContext, show_progress: bool, session: Any,
+         schedule_callbacks: Sequence[Any] = ()) -> list[dict[str, float]]:
+    """Train ``model`` from the session's first epoch to the configured epochs; return the whole history."""
     from zoo_core.callbacks import EpochEnd
-    from zoo_core.pipeline import training_pipeline
+    from zoo_core.pipeline import epoch_seed, epochs_pipeline
 
     training = resolved.training
     batch_size = _batch_size(resolved, len(splits["train"]))
-    augment = _build_augmentation(resolved, dataset)
-    train_data = training_pipeline(dataset, splits["train"], batch_size, training["seed"], augment)
+    history = list(session.checkpoint.history) if session.resumed else []
+    if session.first_epoch >= training["epochs"]:
+        return history
+    train_data, steps = epochs_pipeline(
+        dataset, splits["train"], batch_size, training["seed"], session.first_epoch, training["epochs"],
+        lambda epoch: _build_augmentation(resolved, dataset, epoch_seed(training["seed"], epoch)))
 
     def score_validation() -> dict[str, float]:
         if splits["validation"].size == 0:
@@ -203,25 +251,36 @@ def _fit(model: Any, resolved: ResolvedRun, dataset: Dataset, splits: Mapping[st
         logits = predict_logits(model, dataset, splits["validation"])
         labels = dataset.labels[splits["validation"]]
         scores = {"loss": float(model.loss(labels, logits))}
-        probabilities = _softmax(logits)
-        scores.update({metric.name: float(metric.compute(labels, probabilities)) for metric in metrics})
+        probabilities = to_probabilities(logits, model_outputs(resolved["architecture"].component))
+        scores.update(score_probabilities(labels, probabilities, metrics))
         return scores
 
     def on_epoch(epoch: int, logs: dict[str, float]) -> None:
         write_csv_atomic(context.run_dir / "history.csv", list(epoch_end.history[0]), epoch_end.history)
+        session.store.save(model, epoch, epoch_end.history)
         _call_hook(plugins, "zoo_epoch_ended", run=context, epoch=epoch, logs=logs)
 
-    epoch_end = EpochEnd(training["epochs"], score_validation, on_epoch, show_progress)
+    epoch_end = EpochEnd(training["epochs"], score_validation, on_epoch, show_progress, history)
+    callbacks = [epoch_end, *schedule_callbacks]
+    for callback in schedule_callbacks:
+        callback.bind_logs(lambda: epoch_end.history[-1] if epoch_end.history else {})
+    class_weight = resolve_class_weights(training["class_weight"], dataset.labels[splits["train"]], dataset.class_names)
+    if training.get("tensorboard"):
+        import keras
+
+        callbacks.append(keras.callbacks.TensorBoard(log_dir=str(context.run_dir / "tensorboard")))
     try:
-        model.fit(train_data, epochs=training["epochs"], verbose=0, callbacks=[epoch_end], shuffle=False)
+        model.fit(train_data, epochs=training["epochs"], initial_epoch=session.first_epoch, steps_per_epoch=steps,
+                  verbose=0, callbacks=callbacks, shuffle=False, class_weight=class_weight)
     finally:
         epoch_end.close()
     return epoch_end.history
 
 
-def _build_augmentation(resolved: ResolvedRun, dataset: Dataset) -> Any:
+def _build_augmentation(resolved: ResolvedRun, dataset: Dataset, seed: int | None = None) -> Any:
     item = resolved["augmentation"]
-    augment = item.component.build(item.params, value_range=dataset.value_range, seed=resolved.training["seed"])
+    seed = resolved.training["seed"] if seed is None else seed
+    augment = item.component.build(item.params, value_range=dataset.value_range, seed=seed)
     if not callable(augment):
         raise RunError(f"augmentation {item.component.id!r} returned {type(augment).__name__}, not a callable")
     return None if getattr(augment, "is_identity", False) else augment
@@ -233,30 +292,37 @@ def predict_logits(model: Any, dataset: Dataset, indices: np.ndarray) -> np.ndar
 
     if indices.size == 0:
         return np.zeros((0, dataset.num_classes), dtype=np.float64)
-    return np.asarray(model.predict(inference_pipeline(dataset, indices), verbose=0), dtype=np.float64)
+    from zoo_core.strategy import predict_outputs
+
+    return predict_outputs(model, inference_pipeline(dataset, indices))
 
 
-def predict_split(model: Any, dataset: Dataset, indices: np.ndarray) -> np.ndarray:
-    """Return the class probabilities (N, C) that ``model`` gives the samples at ``indices``."""
-    return _softmax(predict_logits(model, dataset, indices))
+def predict_split(model: Any, dataset: Dataset, indices: np.ndarray, outputs: str = "logits") -> np.ndarray:
+    """Return the class probabilities (N, C) that ``model`` gives the samples at ``indices``.
+
+    ``outputs`` says what the model outputs; softmax is applied to logits only.
+    """
+    return to_probabilities(predict_logits(model, dataset, indices), outputs)
 
 
-def evaluate_split(model: Any, dataset: Dataset, indices: np.ndarray, metrics: list[Any]) -> dict[str, float]:
+def predict_splits(model: Any, dataset: Dataset, splits: Mapping[str, np.ndarray],
+                   outputs: str = "logits") -> dict[str, np.ndarray]:
+    """Return the class probabilities of every non-empty split, keyed by split name."""
+    return {name: predict_split(model, dataset, splits[name], outputs) for name in SPLITS if splits[name].size}
+
+
+def evaluate_split(model: Any, dataset: Dataset, indices: np.ndarray, metrics: list[Any],
+                   outputs: str = "logits") -> dict[str, float]:
     """Return every metric over the whole split at ``indices``."""
-    probabilities = predict_split(model, dataset, indices)
-    labels = dataset.labels[indices]
-    return {metric.name: float(metric.compute(labels, probabilities)) for metric in metrics}
+    probabilities = predict_split(model, dataset, indices, outputs)
+    return score_probabilities(dataset.labels[indices], probabilities, metrics)
 
 
-def evaluate_splits(model: Any, dataset: Dataset, splits: Mapping[str, np.ndarray], metrics: list[Any]) -> dict[str, dict[str, float]]:
+def evaluate_splits(model: Any, dataset: Dataset, splits: Mapping[str, np.ndarray], metrics: list[Any],
+                    outputs: str = "logits") -> dict[str, dict[str, float]]:
     """Return the metrics of every non-empty split, keyed by split name."""
-    return {name: evaluate_split(model, dataset, splits[name], metrics) for name in SPLITS if splits[name].size}
-
-
-def _softmax(logits: np.ndarray) -> np.ndarray:
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    exponentials = np.exp(shifted)
-    return exponentials / exponentials.sum(axis=1, keepdims=True)
+    return {name: score_probabilities(dataset.labels[splits[name]], probabilities, metrics)
+            for name, probabilities in predict_splits(model, dataset, splits, outputs).items()}
 
 
 def _write_splits(run_dir: Path, dataset: Dataset, splits: Mapping[str, np.ndarray]) -> None:

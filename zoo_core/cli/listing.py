@@ -28,7 +28,7 @@ def _normalise_kind(kind: str | None) -> str | None:
 def list_command(ctx: click.Context, kind: str | None, as_json: bool) -> None:
     """List the registered components, optionally of one KIND.
 
-    KIND is one of dataset, augmentation, architecture, optimizer, loss, metric.
+    KIND is one of dataset, augmentation, architecture, optimizer, loss, metric, schedule.
     """
     kind = _normalise_kind(kind)
     components = state(ctx).plugins().registry.components(kind)

@@ -9,8 +9,8 @@ batch size twice over, each time in a fresh Python process:
   arrays through ``tf.data`` (cache, shuffle, batch, prefetch) and calls ``Model.fit``.
 
 Both use Adam and sparse cross-entropy and no validation split. A process reports the wall time of
-each epoch (from one epoch end to the next), the first epoch is dropped because it traces the
-functions, and its throughput is the training images over the median of the other epoch times.
+each epoch, from one epoch end to the next. The first epoch traces the functions, so it is
+dropped, and the throughput is the training images over the median of the other epoch times.
 Repeats alternate which side runs first; the table gives medians over repeats and the ratio
 zoo / keras, where 1.00 means the zoo adds nothing.
 

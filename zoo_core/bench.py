@@ -1,10 +1,10 @@
 """``zoo bench``: measure the speed and size of architectures, each in its own worker process.
 
 The parent never imports TensorFlow. For each architecture it starts
-``python -m zoo_core.bench_worker`` (see that module for the phases), reads the result lines, and
-when a worker dies (out of memory, a crash, the time limit) it records why for the phase that
-was running and starts a new worker for the batch sizes that remain. Architectures run one after
-another, so no two measurements share the machine.
+``python -m zoo_core.bench_worker`` (see that module for the phases) and reads the result lines.
+When a worker dies (out of memory, a crash, the time limit), the parent records the reason for
+the phase that was running and starts a new worker for the batch sizes that remain.
+Architectures run one after another, so no two measurements share the machine.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ REPORT_FORMAT = 1
 
 @dataclass
 class BenchSettings:
-    """What ``zoo bench`` measures and how long; every architecture gets the same settings."""
+    """Settings of one ``zoo bench`` invocation, the same for every architecture."""
 
     input_shape: tuple[int, int, int] = (32, 32, 3)
     num_classes: int = 10
@@ -215,8 +215,8 @@ def _run_worker(task: dict[str, Any], timeout: float | None) -> tuple[list[dict[
 def _describe_failure(returncode: int, stderr: str, error: str | None = None) -> dict[str, Any]:
     """Classify a worker that exited with ``returncode``.
 
-    ``error`` is the one-line error that the worker reported, if it could; otherwise the last
-    line of its error output stands in for it.
+    ``error`` is the one-line error that the worker reported, if it could. Without it, the last
+    line of the worker's error output is used.
     """
     last = error or next((line.strip() for line in reversed(stderr.splitlines()) if line.strip()), "")
     if returncode == -signal.SIGKILL:

@@ -1,6 +1,6 @@
 """Output of ``zoo bench``: the terminal table, JSON, CSV, Markdown and the PNG chart.
 
-Every format has one row per architecture and batch size; the architecture's own figures
+Every format has one row per architecture and batch size. The architecture's own figures
 (parameters, multiply-adds, latency, build and compile time) repeat on each of its rows.
 """
 

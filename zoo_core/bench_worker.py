@@ -1,9 +1,9 @@
 """The process that measures one architecture for ``zoo bench``; run as ``python -m zoo_core.bench_worker``.
 
 It reads a JSON task on standard input and writes one result line per phase on standard output,
-each starting with :data:`RESULT_PREFIX`: first the ``model`` phase (parameters, multiply-adds,
-build and compile time, latency at batch size 1), then one ``batch`` phase per batch size
-(inference and training throughput, peak memory). A parent that sees the process die knows from
+each starting with :data:`RESULT_PREFIX`. The ``model`` phase comes first (parameters,
+multiply-adds, build and compile time, latency at batch size 1). Then comes one ``batch`` phase
+per batch size (inference and training throughput, peak memory). A parent that sees the process die knows from
 the lines already written which phases finished, and starts a new worker for the rest.
 """
 
@@ -178,7 +178,7 @@ def _count(model: Any) -> dict[str, Any]:
 
 
 def describe_device() -> dict[str, Any]:
-    """Return the accelerator that TensorFlow uses, or the CPU when it sees none."""
+    """Return the accelerator that TensorFlow uses, or the CPU when TensorFlow finds no GPU."""
     import tensorflow as tf
 
     gpus = tf.config.list_physical_devices("GPU")

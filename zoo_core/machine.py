@@ -14,7 +14,7 @@ from zoo_core import __version__
 def describe_machine() -> dict[str, Any]:
     """Return the processor, core count, memory and operating system of this machine.
 
-    ``accelerator`` is None here; ``zoo bench`` fills it from what TensorFlow sees in a worker.
+    ``accelerator`` is None here; ``zoo bench`` fills it from the devices that TensorFlow lists in a worker.
     """
     return {
         "processor": _processor_name(),

@@ -166,8 +166,8 @@ def check_sweep(plan: SweepPlan, plugins: LoadedPlugins) -> None:
         try:
             resolve_run(combination_config(plan.base, values), plugins.registry)
         except ZooError as error:
-            shown = ", ".join(f"{k}={format_value(v)}" for k, v in values.items())
-            raise type(error)(f"in the combination {shown}: {error.message}", error.hint) from None
+            combination = ", ".join(f"{k}={format_value(v)}" for k, v in values.items())
+            raise type(error)(f"in the combination {combination}: {error.message}", error.hint) from None
 
 
 def run_sweep(plan: SweepPlan, plugins: LoadedPlugins, out: str | Path, show_progress: bool = True,
@@ -207,6 +207,9 @@ def _run_one(plan: SweepPlan, plugins: LoadedPlugins, sweep_run: SweepRun, show_
         except ZooError as error:
             sweep_run.status, sweep_run.error = "failed", error.message
             logger.warning("run %s failed: %s", sweep_run.run_dir.name, error.message)
+        except Exception as error:  # noqa: BLE001 - one broken combination must not end the sweep
+            sweep_run.status, sweep_run.error = "failed", f"{type(error).__name__}: {error}"
+            logger.exception("run %s failed", sweep_run.run_dir.name)
         finally:
             _clear_keras_session()
     _read_results(sweep_run)

@@ -49,9 +49,9 @@ def sweep_command(ctx: click.Context, config_file: str, out: str | None, sort_by
     combinations = plan.combinations()
     if dry_run:
         for values in combinations:
-            shown = ", ".join(f"{key}={format_value(value)}" for key, value in values.items())
+            combination = ", ".join(f"{key}={format_value(value)}" for key, value in values.items())
             finished = " (finished)" if (folder / run_dir_name(values) / "metrics.json").is_file() else ""
-            click.echo(f"{shown} -> {folder / run_dir_name(values)}{finished}")
+            click.echo(f"{combination} -> {folder / run_dir_name(values)}{finished}")
         click.echo(f"{len(combinations)} combinations")
         return
 

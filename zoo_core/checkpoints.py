@@ -155,5 +155,13 @@ def _check_finite(model: Any, values: list[np.ndarray], epoch: int) -> None:
             raise RunError(
                 f"the weights became non-finite in epoch {epoch} (variable {variable.path}); "
                 "no checkpoint was saved for this epoch",
-                "lower the learning rate (--lr) and start the run again",
+                f"lower the learning rate (now {_learning_rate(model)}), for example to a tenth with --lr, "
+                "and start the run again",
             )
+
+
+def _learning_rate(model: Any) -> str:
+    try:
+        return f"{float(np.asarray(model.optimizer.learning_rate)):g}"
+    except (AttributeError, TypeError, ValueError):
+        return "unknown"

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any, Iterator
 
-from zoo_core.errors import RunError
+from zoo_core.errors import RunError, ZooError
 from zoo_core.rundir import write_json_atomic
 
 logger = logging.getLogger(__name__)
@@ -83,7 +83,8 @@ def tracked_run(run_dir: Path, resumed: bool, **facts: Any) -> Iterator[None]:
             f"resume with: {resume_command(run_dir)}",
         ) from None
     except BaseException as error:
-        update_run_info(run_dir, status="failed", error=str(error) or type(error).__name__)
+        message = error.message if isinstance(error, ZooError) else str(error) or type(error).__name__
+        update_run_info(run_dir, status="failed", error=message)
         raise
     update_run_info(run_dir, status="finished", finished=now())
 

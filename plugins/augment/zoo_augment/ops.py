@@ -133,7 +133,7 @@ def transform(
     fill_mode: str = "constant",
     interpolation: str = "bilinear",
 ) -> tf.Tensor:
-    """Sample ``images`` through per-image ``matrices``; constant fill uses the range's low end.
+    """Sample ``images`` through per-image ``matrices``, filling with the range's low end when constant.
 
     ``fill_mode`` is one of constant, reflect, nearest and wrap; ``interpolation`` is bilinear
     or nearest, as ``ImageProjectiveTransformV3`` accepts them in upper case.
@@ -195,7 +195,7 @@ def auto_contrast(images: tf.Tensor, value_range: tuple[float, float]) -> tf.Ten
 
 
 def equalize(images: tf.Tensor, value_range: tuple[float, float]) -> tf.Tensor:
-    """Equalize the 256-level histogram of each channel of each image, as PIL's ``ImageOps.equalize``.
+    """Equalize the 256-level histogram of each channel of each image.
 
     Values are read as 8-bit levels of the range. Every pixel moves to the share of its channel's
     pixels above the darkest level that are at most its level, so the levels spread evenly over the

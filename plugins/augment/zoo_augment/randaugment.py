@@ -4,10 +4,11 @@ augmentation with a reduced search space", CVPR Workshops 2020).
 Each image goes through ``num_ops`` operations, each drawn uniformly and independently from the
 14 of the paper: identity, auto-contrast, equalize, rotate, solarize, color, posterize, contrast,
 brightness, sharpness, shear x, shear y, translate x and translate y. One ``magnitude`` on a 0 to
-10 scale sets the strength of every operation; signed operations take a random sign per image.
-The strongest settings, at magnitude 10, follow common implementations (timm, the TPU reference):
+10 scale sets the strength of every operation, and signed operations take a random sign per image.
+At magnitude 10 the limits are those of the "increasing" variants in timm's ``auto_augment.py``:
 30 degrees of rotation, a shear factor of 0.3, a shift of 0.45 times the image size, enhancement
-factors of 1 +- 0.9, 4 bits kept by posterize, and solarize inverting every pixel.
+factors of 1 +- 0.9, and solarize inverting every pixel. Posterize keeps 8 bits at magnitude 0
+and 4 bits at magnitude 10.
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ def _apply_chosen(images: Any, choices: Any, signs: Any, operations: list[Operat
 def _operations(strength: float, value_range: tuple[float, float], fill_mode: str) -> list[Operation | None]:
     """Return one function ``(images, signs) -> images`` per entry of ``OPERATIONS`` (None: identity).
 
-    ``signs`` holds -1 or +1 per image and sets the direction of the signed operations.
+    ``signs`` contains -1 or +1 per image and sets the direction of the signed operations.
     """
     import tensorflow as tf
 

@@ -57,8 +57,17 @@ def test_focal_without_focusing_is_cross_entropy() -> None:
 
 
 def test_mse_formula() -> None:
-    expected = np.mean(np.mean((np.eye(NUM_CLASSES)[LABELS] - _softmax(LOGITS)) ** 2, axis=1))
+    expected = np.mean(np.sum((np.eye(NUM_CLASSES)[LABELS] - _softmax(LOGITS)) ** 2, axis=1))
     assert _value(losses.mean_squared_error(NUM_CLASSES), LABELS, LOGITS) == pytest.approx(expected, rel=1e-5)
+
+
+def test_mse_averaged_over_classes_matches_keras() -> None:
+    import keras
+
+    one_hot = np.eye(NUM_CLASSES)[LABELS].astype(np.float32)
+    expected = float(keras.losses.MeanSquaredError()(one_hot, _softmax(LOGITS).astype(np.float32)))
+    loss = losses.mean_squared_error(NUM_CLASSES, average_classes=True)
+    assert _value(loss, LABELS, LOGITS) == pytest.approx(expected, rel=1e-5)
 
 
 @pytest.mark.parametrize("build", [

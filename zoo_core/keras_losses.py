@@ -75,3 +75,34 @@ class FocalLoss(keras.losses.Loss):
         config.update({"num_classes": self.num_classes, "from_logits": self.from_logits,
                        "gamma": self.gamma, "alpha": self.alpha})
         return config
+
+
+@keras.saving.register_keras_serializable(package="zoo_core")
+class OneHotSquaredError(keras.losses.Loss):
+    """Squared error between one-hot targets and class probabilities, per sample.
+
+    By default the squares are summed over the classes: ``sum((one_hot - p) ** 2)``, the
+    quadratic cost of the classic back-propagation texts and the multi-class Brier score. With
+    ``average_classes`` they are averaged instead, as ``keras.losses.MeanSquaredError`` does on
+    one-hot targets, which divides the gradient by the number of classes.
+    """
+
+    def __init__(self, num_classes: int, from_logits: bool = True, average_classes: bool = False,
+                 name: str = "one_hot_squared_error", **kwargs: Any) -> None:
+        super().__init__(name=name, **kwargs)
+        self.num_classes = int(num_classes)
+        self.from_logits = bool(from_logits)
+        self.average_classes = bool(average_classes)
+
+    def call(self, y_true: Any, y_pred: Any) -> Any:
+        labels = ops.reshape(ops.cast(y_true, "int32"), (-1,))
+        targets = ops.one_hot(labels, self.num_classes, dtype=y_pred.dtype)
+        probabilities = ops.softmax(y_pred, axis=-1) if self.from_logits else y_pred
+        squares = ops.square(targets - probabilities)
+        return ops.mean(squares, axis=-1) if self.average_classes else ops.sum(squares, axis=-1)
+
+    def get_config(self) -> dict[str, Any]:
+        config = super().get_config()
+        config.update({"num_classes": self.num_classes, "from_logits": self.from_logits,
+                       "average_classes": self.average_classes})
+        return config

@@ -26,11 +26,15 @@ def cross_entropy(num_classes: int, from_logits: bool = True, label_smoothing: f
     return SmoothedCrossEntropy(num_classes=num_classes, from_logits=from_logits, label_smoothing=label_smoothing)
 
 
-def mean_squared_error(num_classes: int, from_logits: bool = True) -> Any:
-    """Build the mean squared error between one-hot targets and the predicted probabilities."""
-    from zoo_core.keras_objects import OneHotMeanSquaredError
+def mean_squared_error(num_classes: int, from_logits: bool = True, average_classes: bool = False) -> Any:
+    """Build the squared error between one-hot targets and the predicted probabilities.
 
-    return OneHotMeanSquaredError(num_classes=num_classes, from_logits=from_logits)
+    Per sample, the squares are summed over the classes (the classic quadratic cost), or averaged
+    with ``average_classes``; the loss is the mean over the samples of a batch.
+    """
+    from zoo_core.keras_losses import OneHotSquaredError
+
+    return OneHotSquaredError(num_classes=num_classes, from_logits=from_logits, average_classes=average_classes)
 
 
 def focal(num_classes: int, from_logits: bool = True, gamma: float = 2.0, alpha: float = 1.0) -> Any:

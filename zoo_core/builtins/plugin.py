@@ -93,7 +93,7 @@ def zoo_register_losses(register: Any) -> None:
     register("cross-entropy", f"{_LOSSES}:cross_entropy", aliases=("crossentropy", "ce"),
              summary="categorical cross-entropy on integer labels, with optional label smoothing")
     register("mse", f"{_LOSSES}:mean_squared_error",
-             summary="mean squared error between one-hot targets and softmax probabilities")
+             summary="squared error between one-hot targets and class probabilities, summed over classes")
     register("focal", f"{_LOSSES}:focal", aliases=("focal-loss",),
              summary="focal loss (Lin et al., 2017): cross-entropy that down-weights easy samples")
 

@@ -65,6 +65,7 @@ def _configure_logging(verbose: int) -> None:
 def _add_commands() -> None:
     from zoo_core.cli.augment_cmd import augment_group
     from zoo_core.cli.bench_cmd import bench_command
+    from zoo_core.cli.compare_cmd import compare_command
     from zoo_core.cli.data_cmd import data_group
     from zoo_core.cli.evaluate_cmd import evaluate_command
     from zoo_core.cli.listing import info_command, list_command
@@ -84,6 +85,7 @@ def _add_commands() -> None:
     main.add_command(augment_group)
     main.add_command(data_group)
     main.add_command(bench_command)
+    main.add_command(compare_command)
     main.add_command(sweep_command)
 
 

@@ -16,7 +16,7 @@ def build_config(config_file: str | None, options: dict[str, Any], overrides: tu
     config = load_config_file(config_file) if config_file else default_config()
     shortcuts = []
     for section, key in (("dataset", "dataset"), ("augmentation", "augmentation"), ("architecture", "arch"),
-                         ("optimizer", "optimizer"), ("loss", "loss")):
+                         ("optimizer", "optimizer"), ("loss", "loss"), ("schedule", "schedule")):
         if options.get(key):
             shortcuts.append(f"{section}.name={_quote(options[key])}")
     for key, option in (("epochs", "epochs"), ("batch_size", "batch_size"), ("learning_rate", "lr"),
@@ -42,6 +42,7 @@ def _quote(text: str) -> str:
 @click.option("--arch", help="Architecture name (default: simple-cnn).")
 @click.option("--optimizer", help="Optimizer name (default: adam).")
 @click.option("--loss", help="Loss name (default: cross-entropy).")
+@click.option("--schedule", help="Learning-rate schedule name (default: constant).")
 @click.option("--metric", "metrics", multiple=True, help="Metric name; repeatable (default: accuracy, precision, recall, f1).")
 @click.option("--epochs", type=int, help="Number of epochs (default: 30).")
 @click.option("--batch-size", type=int, help="Mini-batch size (default: 32).")

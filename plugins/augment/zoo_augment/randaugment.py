@@ -44,7 +44,9 @@ def randaugment(
 
     from zoo_augment import ops
 
-    operations = _operations(magnitude / MAX_MAGNITUDE, value_range, fill_mode)
+    strength = magnitude / MAX_MAGNITUDE
+    pixel_operations = _pixel_operations(strength, value_range)
+    geometric_operations = _geometric_operations(strength)
 
     def apply(images: Any) -> Any:
         images = tf.convert_to_tensor(images, tf.float32)
@@ -55,37 +57,92 @@ def randaugment(
             choices = tf.random.stateless_uniform([count], seed=ops.sub_seed(slot_key, 0), minval=0,
                                                   maxval=len(OPERATIONS), dtype=tf.int32)
             signs = ops.random_sign(ops.sub_seed(slot_key, 1), count)
-            images = _apply_chosen(images, choices, signs, operations)
+            result = _apply_pixel_operations(images, choices, signs, pixel_operations)
+            images = _apply_geometric_operations(images, result, choices, signs, geometric_operations,
+                                                 value_range, fill_mode)
         return images
 
     return apply
 
 
+#: ``(images, signs) -> images`` for pixel operations, ``-> (N, 3, 3) transforms`` for geometric ones.
 Operation = Callable[[Any, Any], Any]
 
 
-def _apply_chosen(images: Any, choices: Any, signs: Any, operations: list[Operation | None]) -> Any:
-    """Return ``images`` with each image passed through the operation that ``choices`` names for it.
+def _apply_pixel_operations(images: Any, choices: Any, signs: Any, operations: dict[int, Operation]) -> Any:
+    """Return ``images`` with each image passed through the pixel operation that ``choices`` names.
 
     Each operation runs only on the images that drew it, gathered into one smaller batch, so a
-    batch costs one operation per image instead of all 14.
+    batch costs one operation per image instead of all of them.
     """
     import tensorflow as tf
 
     result = images
-    for index, operation in enumerate(operations):
-        if operation is None:
-            continue
+    for index, operation in operations.items():
         chosen = tf.where(tf.equal(choices, index))
         changed = operation(tf.gather_nd(images, chosen), tf.gather_nd(signs, chosen))
         result = tf.tensor_scatter_nd_update(result, chosen, changed)
     return result
 
 
-def _operations(strength: float, value_range: tuple[float, float], fill_mode: str) -> list[Operation | None]:
-    """Return one function ``(images, signs) -> images`` per entry of ``OPERATIONS`` (None: identity).
+def _apply_geometric_operations(images: Any, result: Any, choices: Any, signs: Any,
+                                operations: dict[int, Operation], value_range: tuple[float, float],
+                                fill_mode: str) -> Any:
+    """Return ``result`` with the images that drew a geometric operation resampled from ``images``.
+
+    The five geometric operations share one resampling: each chosen image gets the transform of
+    the operation it drew, and all of them go through ``ImageProjectiveTransformV3`` together.
+    """
+    import tensorflow as tf
+
+    from zoo_augment import ops
+
+    geometric = tf.reduce_any(tf.equal(choices[:, tf.newaxis], tf.constant(list(operations))), axis=1)
+    chosen = tf.where(geometric)
+    subset = tf.gather_nd(images, chosen)
+    subset_choices = tf.gather_nd(choices, chosen)
+    subset_signs = tf.gather_nd(signs, chosen)
+    matrices = ops.identity_matrices(tf.shape(subset)[0])
+    for index, operation in operations.items():
+        drew = tf.reshape(tf.equal(subset_choices, index), [-1, 1, 1])
+        matrices = tf.where(drew, operation(subset, subset_signs), matrices)
+    moved = ops.transform(subset, ops.centred(subset, matrices), value_range, fill_mode, "bilinear")
+    return tf.tensor_scatter_nd_update(result, chosen, moved)
+
+
+def _geometric_operations(strength: float) -> dict[int, Operation]:
+    """Return the transform builder of each geometric operation, keyed by its index in ``OPERATIONS``."""
+    import tensorflow as tf
+
+    from zoo_augment import ops
+
+    def rotate(images: Any, signs: Any) -> Any:
+        return ops.rotation_matrices(ops.degrees_to_radians(signs * 30.0 * strength))
+
+    def shear_x(images: Any, signs: Any) -> Any:
+        return ops.shear_matrices(signs * 0.3 * strength, tf.zeros_like(signs))
+
+    def shear_y(images: Any, signs: Any) -> Any:
+        return ops.shear_matrices(tf.zeros_like(signs), signs * 0.3 * strength)
+
+    def translate_x(images: Any, signs: Any) -> Any:
+        width = tf.cast(tf.shape(images)[2], tf.float32)
+        return ops.translation_matrices(signs * 0.45 * strength * width, tf.zeros_like(signs))
+
+    def translate_y(images: Any, signs: Any) -> Any:
+        height = tf.cast(tf.shape(images)[1], tf.float32)
+        return ops.translation_matrices(tf.zeros_like(signs), signs * 0.45 * strength * height)
+
+    by_name = {"rotate": rotate, "shear_x": shear_x, "shear_y": shear_y, "translate_x": translate_x,
+               "translate_y": translate_y}
+    return {OPERATIONS.index(name): builder for name, builder in by_name.items()}
+
+
+def _pixel_operations(strength: float, value_range: tuple[float, float]) -> dict[int, Operation]:
+    """Return each operation that changes pixel values, keyed by its index in ``OPERATIONS``.
 
     ``signs`` contains -1 or +1 per image and sets the direction of the signed operations.
+    Identity and the geometric operations are not in the result.
     """
     import tensorflow as tf
 
@@ -95,26 +152,6 @@ def _operations(strength: float, value_range: tuple[float, float], fill_mode: st
 
     def factors(signs: Any) -> Any:
         return 1.0 + signs * 0.9 * strength
-
-    def geometry(images: Any, matrices: Any) -> Any:
-        return ops.transform(images, ops.centred(images, matrices), value_range, fill_mode, "bilinear")
-
-    def rotate(images: Any, signs: Any) -> Any:
-        return geometry(images, ops.rotation_matrices(ops.degrees_to_radians(signs * 30.0 * strength)))
-
-    def shear_x(images: Any, signs: Any) -> Any:
-        return geometry(images, ops.shear_matrices(signs * 0.3 * strength, tf.zeros_like(signs)))
-
-    def shear_y(images: Any, signs: Any) -> Any:
-        return geometry(images, ops.shear_matrices(tf.zeros_like(signs), signs * 0.3 * strength))
-
-    def translate_x(images: Any, signs: Any) -> Any:
-        width = tf.cast(tf.shape(images)[2], tf.float32)
-        return geometry(images, ops.translation_matrices(signs * 0.45 * strength * width, tf.zeros_like(signs)))
-
-    def translate_y(images: Any, signs: Any) -> Any:
-        height = tf.cast(tf.shape(images)[1], tf.float32)
-        return geometry(images, ops.translation_matrices(tf.zeros_like(signs), signs * 0.45 * strength * height))
 
     def solarize(images: Any, signs: Any) -> Any:
         return ops.solarize(images, tf.fill(tf.shape(signs), high - strength * (high - low)), value_range)
@@ -133,20 +170,14 @@ def _operations(strength: float, value_range: tuple[float, float], fill_mode: st
     def brightness(images: Any, signs: Any) -> Any:
         return ops.clip(ops.blend(tf.fill(tf.shape(images), low), images, factors(signs)), value_range)
 
-    by_name: dict[str, Operation | None] = {
-        "identity": None,
+    by_name: dict[str, Operation] = {
         "auto_contrast": lambda images, signs: ops.auto_contrast(images, value_range),
         "equalize": lambda images, signs: ops.equalize(images, value_range),
-        "rotate": rotate,
         "solarize": solarize,
         "color": color,
         "posterize": posterize,
         "contrast": contrast,
         "brightness": brightness,
         "sharpness": lambda images, signs: ops.sharpen(images, factors(signs), value_range),
-        "shear_x": shear_x,
-        "shear_y": shear_y,
-        "translate_x": translate_x,
-        "translate_y": translate_y,
     }
-    return [by_name[name] for name in OPERATIONS]
+    return {OPERATIONS.index(name): operation for name, operation in by_name.items()}

@@ -14,10 +14,14 @@ from zoo_core.cli import main
 
 
 @pytest.fixture
-def zoo(monkeypatch: pytest.MonkeyPatch) -> Callable[..., object]:
-    """Return a function that runs ``zoo ARGS...`` in-process and returns click's result."""
-    monkeypatch.delenv("ZOO_DISABLE_PLUGINS", raising=False)
-    monkeypatch.delenv("ZOO_STRICT_PLUGINS", raising=False)
+def zoo(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Callable[..., object]:
+    """Return a function that runs ``zoo ARGS...`` in-process and returns click's result.
+
+    The user's plugin settings and plugin environment variables are kept out of the test.
+    """
+    for name in ("ZOO_DISABLE_PLUGINS", "ZOO_STRICT_PLUGINS", "ZOO_ALLOW_PLUGINS", "ZOO_TRACE_HOOKS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("ZOO_CONFIG_DIR", str(tmp_path_factory.mktemp("zoo-config")))
     runner = CliRunner()
 
     def invoke(*args: str) -> object:

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from zoo_core import hookimpl
-from zoo_core.config import COMPONENT_SECTIONS, merge_config, default_config
+from zoo_core.config import COMPONENT_SECTIONS, default_config, merge_config
 from zoo_core.errors import ConfigError, ZooError
 from zoo_core.plugins import LoadedPlugins
 from zoo_core.rundir import write_json_atomic

@@ -34,7 +34,8 @@ def parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
     return params
 
 
-_OUTPUT_HELP = "Write the report as {} to FILE, or to standard output when FILE is left out or '-'."
+_OUTPUT_HELP = ("Write the report as {} to FILE, or to standard output with '-' or with no FILE as the "
+                "last option (a word after the option is taken as FILE).")
 
 
 @click.command("bench")
@@ -56,7 +57,7 @@ _OUTPUT_HELP = "Write the report as {} to FILE, or to standard output when FILE 
               show_default=True, help="float32, or mixed precision with float16 or bfloat16 compute.")
 @click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
               help="Architecture parameter passed to every selected architecture; repeatable.")
-@click.option("--timeout", type=float, help="Seconds one architecture's worker process may run before it is stopped.")
+@click.option("--timeout", type=float, metavar="SECONDS", help="Seconds one architecture's worker process may run before it is stopped.")
 @click.option("--json", "json_path", is_flag=False, flag_value="-", metavar="[FILE]", help=_OUTPUT_HELP.format("JSON"))
 @click.option("--csv", "csv_path", is_flag=False, flag_value="-", metavar="[FILE]", help=_OUTPUT_HELP.format("CSV"))
 @click.option("--markdown", "markdown_path", is_flag=False, flag_value="-", metavar="[FILE]",

@@ -181,6 +181,41 @@ def test_randaugment_at_magnitude_zero_keeps_geometry() -> None:
     assert changed_images(images, result) < len(images)
 
 
+@pytest.mark.parametrize("kind", list(BATCHES))
+def test_randaugment_operations_each_change_images(kind: str) -> None:
+    from zoo_augment import ops
+    from zoo_augment.randaugment import OPERATIONS, _geometric_operations, _pixel_operations
+
+    images, value_range = make_batch(kind)
+    signs = np.ones(len(images), np.float32)
+    pixel = _pixel_operations(1.0, value_range)
+    geometric = _geometric_operations(1.0)
+
+    assert set(pixel) | set(geometric) == set(range(1, len(OPERATIONS)))
+    for index, name in enumerate(OPERATIONS[1:], start=1):
+        if index in pixel:
+            result = np.asarray(pixel[index](images, signs))
+        else:
+            matrices = ops.centred(images, geometric[index](images, signs))
+            result = np.asarray(ops.transform(images, matrices, value_range))
+        assert result.shape == images.shape, name
+        assert result.min() >= value_range[0], name
+        assert result.max() <= value_range[1], name
+        # Color blends with the grayscale version, which a grayscale image already is.
+        expected = 0 if name == "color" and images.shape[-1] == 1 else len(images)
+        assert changed_images(images, result) == expected, name
+
+
+def test_solarize_from_low_end_inverts() -> None:
+    from zoo_augment import ops
+
+    images, value_range = make_batch("colour")
+
+    inverted = np.asarray(ops.solarize(images, np.zeros(len(images), np.float32), value_range))
+
+    np.testing.assert_allclose(inverted, 255.0 - images, atol=1e-4)
+
+
 INVALID = [
     ("flip", {"probability": 1.5}, "probability"),
     ("flip", {"horizontal": False, "vertical": False}, "horizontal"),

@@ -70,10 +70,12 @@ def collect_preview(
     augment_component, augment_params = _resolve(registry, "augmentation", config["augmentation"])
     dataset = dataset_component.build(dataset_params, seed=seed)
     if not isinstance(dataset, Dataset):
-        raise RunError(f"dataset {dataset_component.id!r} returned {type(dataset).__name__}, not a zoo_core.data.Dataset")
+        raise RunError(f"dataset {dataset_component.id!r} returned {type(dataset).__name__}, not a zoo_core.data.Dataset",
+                       f"report this to the plugin's author ({dataset_component.distribution})")
     augment = augment_component.build(augment_params, value_range=dataset.value_range, seed=seed)
     if not callable(augment):
-        raise RunError(f"augmentation {augment_component.id!r} returned {type(augment).__name__}, not a callable")
+        raise RunError(f"augmentation {augment_component.id!r} returned {type(augment).__name__}, not a callable",
+                       f"report this to the plugin's author ({augment_component.distribution})")
 
     indices = _training_sample(dataset, samples, seed)
     originals = _load_images(dataset, indices)
@@ -99,7 +101,8 @@ def _training_sample(dataset: Dataset, samples: int, seed: int) -> np.ndarray:
     splits = make_splits(dataset, seed, DEFAULT_TRAINING["validation_fraction"], DEFAULT_TRAINING["test_fraction"])
     train = splits["train"]
     if train.size == 0:
-        raise RunError(f"dataset {dataset.name!r} has no training images to preview")
+        raise RunError(f"dataset {dataset.name!r} has no training images to preview",
+                       "check the dataset with `zoo data inspect`")
     rng = np.random.default_rng(seed)
     return np.sort(rng.choice(train, size=min(samples, train.size), replace=False))
 

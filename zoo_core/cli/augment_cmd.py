@@ -33,7 +33,7 @@ def preview_command(ctx: click.Context, name: str, dataset: str, overrides: tupl
                     samples: int, versions: int, seed: int) -> None:
     """Draw training images of a dataset next to augmented copies, as a PNG grid.
 
-    NAME is the augmentation, e.g. randaugment; each row shows one image, first as it is stored,
+    NAME is the augmentation, e.g. randaugment. Each row shows one image, first as it is stored,
     then as the augmentation changes it.
     """
     if out.suffix.lower() != ".png":

@@ -75,7 +75,8 @@ def test_preview_writes_readable_png(tmp_path: Path) -> None:
         assert image.format == "PNG"
         width, height = image.size
         pixels = np.asarray(image.convert("L"))
-    assert width > 200 and height > 200
+    assert width > 200
+    assert height > 200
     assert pixels.std() > 10
 
 

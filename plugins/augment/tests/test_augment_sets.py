@@ -175,8 +175,8 @@ def test_randaugment_at_magnitude_zero_keeps_geometry() -> None:
 
     result = np.asarray(augment(images))
 
-    # At magnitude 0 the geometric operations and enhancements are the identity, and only the
-    # operations without a magnitude (auto-contrast, equalize, posterize to 8 bits) move values.
+    # At magnitude 0 the geometric operations and enhancements are the identity. Only auto-contrast,
+    # equalize, posterize (rounding to 8-bit levels) and solarize (of pixels at the top) move values.
     assert result.shape == images.shape
     assert changed_images(images, result) < len(images)
 

@@ -84,10 +84,16 @@ def tracked_run(run_dir: Path, resumed: bool, **facts: Any) -> Iterator[None]:
         ) from None
     except BaseException as error:
         message = error.message if isinstance(error, ZooError) else str(error) or type(error).__name__
-        update_run_info(run_dir, status="failed", error=message)
+        update_run_info(run_dir, status="failed", error=_shorten(message))
         raise
     update_run_info(run_dir, status="finished", finished=now())
 
 
 def _command_line() -> str:
     return shlex.join([Path(sys.argv[0]).name, *sys.argv[1:]]) if sys.argv else ""
+
+
+def _shorten(message: str, limit: int = 500) -> str:
+    """Return the first line of ``message``, cut to ``limit`` characters (tensor dumps can be huge)."""
+    first = message.strip().splitlines()[0] if message.strip() else message
+    return first if len(first) <= limit else first[: limit - 3] + "..."

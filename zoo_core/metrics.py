@@ -1,7 +1,7 @@
 """Metrics computed over a whole split from true labels and predicted class scores.
 
 Metrics here are never averaged over batches: the runner predicts a whole split and calls
-:meth:`Metric.compute` once. Labels may be integers (N,) or one-hot rows (N, C); predictions are
+:meth:`Metric.compute` once. Labels may be integers (N,) or one-hot rows (N, C). Predictions are
 class probabilities (N, C), or predicted class indices (N,) for the metrics that need no scores.
 
 Conventions, which match scikit-learn 1.9 with ``zero_division=0``:
@@ -154,7 +154,7 @@ class TopKAccuracy(Metric):
 
 @dataclass
 class AveragedScore(Metric):
-    """Precision, recall or F1, averaged over classes as ``average`` says."""
+    """Precision, recall or F1, averaged over classes in the way ``average`` names."""
 
     score: Score = "f1"
     average: Average = "macro"

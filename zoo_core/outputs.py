@@ -22,7 +22,7 @@ OUTPUT_KINDS: tuple[str, ...] = ("logits", "probabilities")
 def model_outputs(architecture: Component) -> str:
     """Return "logits" or "probabilities" from the architecture's metadata (default "logits").
 
-    Raises ConfigError when the metadata holds any other value.
+    Raises ConfigError when the metadata contains any other value.
     """
     outputs = architecture.metadata.get("outputs", "logits")
     if outputs not in OUTPUT_KINDS:
@@ -57,9 +57,9 @@ def strip_output_setting(loss_table: Mapping[str, Any], architecture: Component)
 def check_final_activation(component_id: str, model: Any, outputs: str) -> None:
     """Reject a built architecture whose last layer contradicts its declared ``outputs``.
 
-    A model declared to output logits must not end in softmax, or softmax would be applied
-    twice; one declared to output probabilities must not end in a linear layer. A last layer of
-    another kind (a custom layer, say) is trusted.
+    A model declared to output logits must not end in softmax, because softmax would then be
+    applied twice. A model declared to output probabilities must not end in a linear layer. A
+    last layer of another kind (a custom layer, say) is trusted.
     """
     activation = final_activation(model)
     if outputs == "logits" and activation == "softmax":

@@ -1,8 +1,8 @@
 """Files that describe a run's predictions, written beside ``metrics.json``.
 
 - ``predictions.csv``: one row per sample of the test split, with its id, true class, predicted
-  class and the probability of each class (column ``prob_<class name>``), written with every
-  digit of the float64 values so that metrics recomputed from it equal ``metrics.json``;
+  class and the probability of each class (column ``prob_<class name>``). The float64 values are
+  written with every digit, so metrics recomputed from the file equal ``metrics.json``;
 - ``per_class.csv``: precision, recall, F1 and support of every class in every evaluated split;
 - ``confusion_matrix.json``: the class names and one count matrix per split, rows true classes
   and columns predicted classes.

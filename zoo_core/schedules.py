@@ -141,8 +141,8 @@ def _resolve_mode(monitor: str, mode: str) -> str:
 def apply_schedule(schedule: Any, base_rate: float, component_id: str) -> tuple[Any, list[Any]]:
     """Return the optimizer's ``learning_rate`` and the extra fit callbacks for ``schedule``.
 
-    Raises TypeError when the schedule factory returned anything else than the three supported
-    forms; the runner reports it as an error of the plugin that registered ``component_id``.
+    Raises TypeError when the schedule factory returned anything but the three supported forms.
+    The runner reports that as an error of the plugin that registered ``component_id``.
     """
     if isinstance(schedule, bool):
         raise TypeError(f"schedule {component_id!r} returned a bool, not a learning rate")

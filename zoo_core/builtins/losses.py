@@ -29,8 +29,8 @@ def cross_entropy(num_classes: int, from_logits: bool = True, label_smoothing: f
 def mean_squared_error(num_classes: int, from_logits: bool = True, average_classes: bool = False) -> Any:
     """Build the squared error between one-hot targets and the predicted probabilities.
 
-    Per sample, the squares are summed over the classes (the classic quadratic cost), or averaged
-    with ``average_classes``; the loss is the mean over the samples of a batch.
+    Per sample, the squares are summed over the classes, as in the classic quadratic cost, or
+    averaged with ``average_classes``. The loss is the mean over the samples of a batch.
     """
     from zoo_core.keras_losses import OneHotSquaredError
 

@@ -3,8 +3,8 @@
 The loss is f(w) = 0.5 * sum(a * w**2), whose gradient is a * w. Each test applies a few steps
 of the Keras optimizer that a factory builds and compares the weights with the formula. Keras
 keeps the learning rate and some other hyper-parameters in float32, so the weights agree with
-the float64 formulas to about 1e-7 relative; the tests allow 1e-6, far below the difference
-between two update rules (momentum and Nesterov differ by more than 1e-2 here).
+the float64 formulas to about 1e-7 relative. The tests allow 1e-6, far below the difference
+between two update rules: momentum and Nesterov differ by more than 1e-2 here.
 """
 
 from __future__ import annotations

@@ -114,3 +114,10 @@ def test_apply_schedule_rejects_other_types() -> None:
 
     with pytest.raises(TypeError, match="expected a number"):
         apply_schedule("fast", 0.1, "demo:fast")
+
+
+def test_zoo_lists_schedules(zoo) -> None:
+    result = zoo("list", "schedule")
+    assert result.exit_code == 0, result.output
+    for name in ("constant", "step", "exponential", "cosine", "warmup-cosine", "plateau"):
+        assert f"core:{name}" in result.output

@@ -9,7 +9,10 @@ registered ``image-folder`` dataset and measures, as medians over ``--repeats``:
 * cached: images/s of one pass of the training pipeline over images decoded once and kept in memory,
   which is what a run with the default ``cache = true`` reads after its first epoch;
 * training: images/s that ``Model.fit`` trains simple-cnn (default parameters, Adam,
-  cross-entropy) on, fed from the cached pipeline, timed per epoch after one warm-up epoch.
+  cross-entropy) on for one epoch, fed from the cached pipeline.
+
+Every measure runs once untimed (tracing, compilation), then the measures take turns within each
+repeat, so that a change in the machine's load affects all of them alike.
 
 Usage: python benchmarks/input_pipeline.py [--repeats 5] [--images-per-class 200] [--json FILE]
 """
@@ -59,16 +62,6 @@ def median_rate(count: int, seconds: list[float]) -> dict[str, Any]:
     return {"images_per_second": count / statistics.median(seconds), "seconds": seconds}
 
 
-def time_repeats(repeats: int, work: Callable[[], Any]) -> list[float]:
-    """Run ``work`` ``repeats`` times and return the wall-clock seconds of each run."""
-    seconds = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        work()
-        seconds.append(time.perf_counter() - started)
-    return seconds
-
-
 def build_folder_dataset(registry: Any, folder: Path, cache: bool) -> Any:
     """Build the ``image-folder`` dataset of ``folder`` through the registry."""
     component = registry.get("dataset", "image-folder")
@@ -83,37 +76,27 @@ def consume(data: Any) -> int:
     return seen
 
 
-def measure_pipelines(registry: Any, folder: Path, augmentations: list[str], batch_size: int,
-                      repeats: int) -> dict[str, Any]:
-    """Measure load, uncached pipeline (per augmentation) and cached pipeline throughput."""
+def pipeline_measures(registry: Any, folder: Path, augmentations: list[str],
+                      batch_size: int) -> dict[str, Callable[[], Any]]:
+    """Return the work of the load, uncached pipeline (one per augmentation) and cached measures."""
     from zoo_core.pipeline import training_pipeline
 
-    load_seconds = time_repeats(repeats, lambda: build_folder_dataset(registry, folder, cache=True))
-    cached = build_folder_dataset(registry, folder, cache=True)
-    count = len(cached.labels)
-    indices = np.arange(count)
-    results: dict[str, Any] = {"load": median_rate(count, load_seconds)}
-
+    measures: dict[str, Callable[[], Any]] = {"load": lambda: build_folder_dataset(registry, folder, cache=True)}
     uncached = build_folder_dataset(registry, folder, cache=False)
+    indices = np.arange(len(uncached.labels))
     for name in augmentations:
-        component = registry.get("augmentation", name)
-        augment = component.build({}, value_range=uncached.value_range, seed=0)
+        augment = registry.get("augmentation", name).build({}, value_range=uncached.value_range, seed=0)
         augment = None if getattr(augment, "is_identity", False) else augment
         data = training_pipeline(uncached, indices, batch_size, seed=0, augment=augment, cache=False)
-        consume(data)  # the first pass traces the map functions
-        results[f"pipeline[{name}]"] = median_rate(count, time_repeats(repeats, lambda: consume(data)))
-        logger.info("pipeline with %s: %.0f images/s", name, results[f"pipeline[{name}]"]["images_per_second"])
+        measures[f"pipeline[{name}]"] = lambda data=data: consume(data)
 
-    data = training_pipeline(cached, indices, batch_size, seed=0, cache=True)
-    consume(data)
-    results["cached"] = median_rate(count, time_repeats(repeats, lambda: consume(data)))
-    return results
+    cached = training_pipeline(build_folder_dataset(registry, folder, cache=True), indices, batch_size, seed=0)
+    measures["cached"] = lambda: consume(cached)
+    return measures
 
 
-def measure_training(registry: Any, folder: Path, batch_size: int, repeats: int) -> dict[str, Any]:
-    """Train simple-cnn for ``repeats + 1`` epochs on the cached folder and time every epoch."""
-    import keras
-
+def training_measure(registry: Any, folder: Path, batch_size: int) -> Callable[[], Any]:
+    """Return the work of training simple-cnn for one epoch on the cached folder."""
     from zoo_core.keras_objects import wrap_model
     from zoo_core.pipeline import training_pipeline
 
@@ -124,25 +107,23 @@ def measure_training(registry: Any, folder: Path, batch_size: int, repeats: int)
     optimizer = registry.get("optimizer", "adam").build({}, learning_rate=None)
     loss = registry.get("loss", "cross-entropy").build({}, num_classes=dataset.num_classes, from_logits=True)
     model.compile(optimizer=optimizer, loss=loss)
+    data = training_pipeline(dataset, np.arange(len(dataset.labels)), batch_size, seed=0)
+    return lambda: model.fit(data, epochs=1, verbose=0)
 
-    class EpochTimer(keras.callbacks.Callback):
-        def __init__(self) -> None:
-            super().__init__()
-            self.seconds: list[float] = []
-            self._started = 0.0
 
-        def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
-            self._started = time.perf_counter()
-
-        def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
-            self.seconds.append(time.perf_counter() - self._started)
-
-    indices = np.arange(len(dataset.labels))
-    data = training_pipeline(dataset, indices, batch_size, seed=0, cache=True)
-    timer = EpochTimer()
-    model.fit(data, epochs=repeats + 1, verbose=0, callbacks=[timer])
-    # The first epoch traces and compiles the training step, so it is left out.
-    return median_rate(len(indices), timer.seconds[1:])
+def time_in_turns(measures: dict[str, Callable[[], Any]], repeats: int) -> dict[str, list[float]]:
+    """Run every measure once untimed, then ``repeats`` rounds in turn; return each one's seconds."""
+    for name, work in measures.items():
+        logger.info("warming up %s", name)
+        work()
+    seconds: dict[str, list[float]] = {name: [] for name in measures}
+    for repeat in range(repeats):
+        for name, work in measures.items():
+            started = time.perf_counter()
+            work()
+            seconds[name].append(time.perf_counter() - started)
+        logger.info("repeat %d of %d done", repeat + 1, repeats)
+    return seconds
 
 
 def describe_machine() -> dict[str, Any]:
@@ -200,9 +181,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             raise SystemExit(f"--folder {folder} already exists; name a new folder")
         count = write_png_folder(folder, arguments.classes, arguments.images_per_class)
         logger.info("wrote %d PNG files of %dx%d to %s", count, IMAGE_SIZE, IMAGE_SIZE, folder)
-        results: dict[str, Any] = measure_pipelines(registry, folder, augmentations, arguments.batch_size,
-                                                    arguments.repeats)
-        results["training"] = measure_training(registry, folder, arguments.batch_size, arguments.repeats)
+        measures = pipeline_measures(registry, folder, augmentations, arguments.batch_size)
+        measures["training"] = training_measure(registry, folder, arguments.batch_size)
+        seconds = time_in_turns(measures, arguments.repeats)
+    results: dict[str, Any] = {name: median_rate(count, values) for name, values in seconds.items()}
     results["setup"] = {"images": count, "image_size": IMAGE_SIZE, "batch_size": arguments.batch_size,
                         "repeats": arguments.repeats, "machine": describe_machine()}
     print(format_report(results))

@@ -8,14 +8,17 @@ batch size twice over, each time in a fresh Python process:
 * keras: a plain Keras script that wraps the architecture in a ``Rescaling`` layer, feeds the same
   arrays through ``tf.data`` (cache, shuffle, batch, prefetch) and calls ``Model.fit``.
 
-Both use Adam and sparse cross-entropy and no validation split. A process reports the wall time of
+Both use Adam and sparse cross-entropy, no validation split, and train on the same training
+split (all but the ``TEST_FRACTION`` test split that the zoo draws from seed 0). A process reports the wall time of
 each epoch, from one epoch end to the next. The first epoch traces the functions, so it is
 dropped, and the throughput is the training images over the median of the other epoch times.
 Repeats alternate which side runs first; the table gives medians over repeats and the ratio
-zoo / keras, where 1.00 means the zoo adds nothing.
+zoo / keras, where 1.00 means the zoo adds nothing. The zoo runner enables TensorFlow's op
+determinism for reproducible runs; ``--keras-determinism`` enables it in the Keras script too,
+which shows how much of a gap comes from it.
 
 Usage: python benchmarks/train_throughput.py [PATTERN...] [--repeats 3] [--samples 1024]
-       [--image-size 32] [--batch-size 32] [--epochs 4] [--json FILE]
+       [--image-size 32] [--batch-size 32] [--epochs 4] [--keras-determinism] [--json FILE]
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 CLASSES = 10
+TEST_FRACTION = 0.1
 
 
 def synthetic_params(args: argparse.Namespace) -> dict[str, Any]:
@@ -67,7 +71,7 @@ def train_with_zoo(args: argparse.Namespace) -> list[float]:
         "loss": {"name": "cross-entropy"},
         "metrics": [{"name": "accuracy"}],
         "training": {"epochs": args.epochs, "batch_size": args.batch_size, "seed": 0,
-                     "validation_fraction": 0.0, "test_fraction": 0.0},
+                     "validation_fraction": 0.0, "test_fraction": TEST_FRACTION},
     })
     with tempfile.TemporaryDirectory() as folder:
         run(config, plugins, out=Path(folder) / "run", show_progress=False)
@@ -81,10 +85,14 @@ def train_with_keras(args: argparse.Namespace) -> list[float]:
 
     from zoo_core.builtins.datasets import synthetic
     from zoo_core.plugins import load_plugins
+    from zoo_core.splits import make_splits
 
     keras.utils.set_random_seed(0)
+    if args.keras_determinism:
+        tf.config.experimental.enable_op_determinism()
     dataset = synthetic(**synthetic_params(args), seed=0)
-    images, labels = dataset.source.images, dataset.labels.astype("int32")
+    train = make_splits(dataset, 0, 0.0, TEST_FRACTION)["train"]
+    images, labels = dataset.source.images[train], dataset.labels[train].astype("int32")
     component = load_plugins().registry.get("architecture", args.arch)
     architecture = component.build({}, input_shape=tuple(images.shape[1:]), num_classes=CLASSES)
     inputs = keras.Input(shape=images.shape[1:])
@@ -100,14 +108,24 @@ def train_with_keras(args: argparse.Namespace) -> list[float]:
 
 
 def throughput(args: argparse.Namespace, epoch_seconds: list[float]) -> float:
-    """Return images/s over the median epoch time, leaving out the first epoch."""
-    return args.samples / statistics.median(epoch_seconds[1:])
+    """Return training images/s over the median epoch time, leaving out the first epoch."""
+    return training_images(args) / statistics.median(epoch_seconds[1:])
+
+
+def training_images(args: argparse.Namespace) -> int:
+    """Return the size of the training split that both sides train on."""
+    from zoo_core.builtins.datasets import synthetic
+    from zoo_core.splits import make_splits
+
+    return int(make_splits(synthetic(**synthetic_params(args), seed=0), 0, 0.0, TEST_FRACTION)["train"].size)
 
 
 def measure(args: argparse.Namespace, side: str, arch: str) -> float:
     """Train ``arch`` on ``side`` (zoo or keras) in a fresh process and return its images/s."""
     command = [sys.executable, __file__, "--worker", side, "--arch", arch, "--samples", str(args.samples),
                "--image-size", str(args.image_size), "--batch-size", str(args.batch_size), "--epochs", str(args.epochs)]
+    if args.keras_determinism:
+        command.append("--keras-determinism")
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
     finished = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     if finished.returncode != 0:
@@ -140,11 +158,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("patterns", nargs="*", help="architecture names or wildcards (default: all installed)")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--samples", type=int, default=1024, help="training images per epoch")
+    parser.add_argument("--samples", type=int, default=1024, help="images in the dataset; 90%% of them train")
     parser.add_argument("--image-size", type=int, default=32)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--epochs", type=int, default=4, help="epochs per process; the first is not timed")
     parser.add_argument("--json", help="write the results to this file")
+    parser.add_argument("--keras-determinism", action="store_true",
+                        help="enable TensorFlow's op determinism in the plain Keras script too, as the zoo runner does")
     parser.add_argument("--worker", choices=("zoo", "keras"), help=argparse.SUPPRESS)
     parser.add_argument("--arch", help=argparse.SUPPRESS)
     args = parser.parse_args()

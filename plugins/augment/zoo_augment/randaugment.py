@@ -5,9 +5,9 @@ Each image goes through ``num_ops`` operations, each drawn uniformly and indepen
 14 of the paper: identity, auto-contrast, equalize, rotate, solarize, color, posterize, contrast,
 brightness, sharpness, shear x, shear y, translate x and translate y. One ``magnitude`` on a 0 to
 10 scale sets the strength of every operation, and signed operations take a random sign per image.
-At magnitude 10 the limits are those of the "increasing" variants in timm's ``auto_augment.py``:
-30 degrees of rotation, a shear factor of 0.3, a shift of 0.45 times the image size, enhancement
-factors of 1 +- 0.9, and solarize inverting every pixel. Posterize keeps 8 bits at magnitude 0
+The limits at magnitude 10 are those of the "increasing" variants in timm's ``auto_augment.py``.
+They are 30 degrees of rotation, a shear factor of 0.3, a shift of 0.45 times the image size,
+enhancement factors of 1 +- 0.9, and solarize inverting every pixel. Posterize keeps 8 bits at magnitude 0
 and 4 bits at magnitude 10.
 """
 

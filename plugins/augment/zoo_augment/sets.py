@@ -14,7 +14,7 @@ from typing import Any, Callable, Literal
 from zoo_augment.checks import check_range, check_value_range
 
 Augment = Callable[[Any], Any]
-#: How pixels that come from outside the image are filled; constant uses the range's low end.
+#: Fill for pixels that come from outside the image. Constant fill uses the range's low end.
 FillMode = Literal["constant", "reflect", "nearest", "wrap"]
 Interpolation = Literal["bilinear", "nearest"]
 

@@ -40,6 +40,8 @@ def plot_curves(history: Sequence[Mapping[str, float]], final: Mapping[str, Mapp
     if not history:
         return None
     plt = _pyplot()
+    from matplotlib.ticker import MaxNLocator
+
     epochs = [int(row["epoch"]) for row in history]
     quantities = ["loss"] + sorted({key[4:] for row in history for key in row if key.startswith("val_")} - {"loss"})
     columns = min(3, len(quantities))
@@ -57,6 +59,7 @@ def plot_curves(history: Sequence[Mapping[str, float]], final: Mapping[str, Mapp
                 axis.plot([epochs[-1]], [value], marker=marker, linestyle="none", label=f"{split} (final)")
         axis.set_title(name)
         axis.set_xlabel("epoch")
+        axis.xaxis.set_major_locator(MaxNLocator(integer=True))
         axis.grid(True, alpha=0.3)
         axis.legend(fontsize="small")
     for axis in list(axes.flat)[len(quantities):]:
@@ -89,18 +92,21 @@ def plot_confusion_matrix(matrix: np.ndarray, class_names: Sequence[str], path: 
 
 
 def write_run_plots(run_dir: Path, history: Sequence[Mapping[str, float]], final: Mapping[str, Mapping[str, float]],
-                    model: Any, dataset: Any, splits: Mapping[str, np.ndarray]) -> list[Path]:
-    """Write ``curves.png`` and ``confusion_matrix.png`` into ``run_dir``; return the files written."""
+                    dataset: Any, splits: Mapping[str, np.ndarray],
+                    probabilities: Mapping[str, np.ndarray]) -> list[Path]:
+    """Write ``curves.png`` and ``confusion_matrix.png`` into ``run_dir``; return the files written.
+
+    ``probabilities`` maps split names to the (N, C) class probabilities of that split's samples.
+    """
     from zoo_core.metrics import confusion_matrix
-    from zoo_core.runner import predict_logits
 
     written = []
     curves = plot_curves(history, final, run_dir / CURVES_FILE)
     if curves is not None:
         written.append(curves)
-    split = "test" if splits["test"].size else "validation"
-    if splits[split].size:
-        predicted = np.argmax(predict_logits(model, dataset, splits[split]), axis=1)
+    split = "test" if "test" in probabilities else "validation"
+    if split in probabilities:
+        predicted = np.argmax(probabilities[split], axis=1)
         matrix = confusion_matrix(dataset.labels[splits[split]], predicted, dataset.num_classes)
         written.append(plot_confusion_matrix(matrix, dataset.class_names, run_dir / CONFUSION_FILE,
                                              title=f"confusion matrix, {split} split"))

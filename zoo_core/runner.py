@@ -124,7 +124,7 @@ def _train_and_evaluate(resolved: ResolvedRun, plugins: LoadedPlugins, context: 
     save_model_atomic(model, run_dir / "model.keras")
     from zoo_core.plots import write_run_plots
 
-    write_run_plots(run_dir, history, final, model, dataset, splits)
+    write_run_plots(run_dir, history, final, dataset, splits, probabilities)
     _call_hook(plugins, "zoo_run_finished", run=context, metrics=final)
     return final, history
 

@@ -12,6 +12,7 @@ split across the replicas.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import os
@@ -39,6 +40,9 @@ def check_run_settings(training: dict[str, Any]) -> None:
     check_strategy_name(training["strategy"])
     if not isinstance(training["tensorboard"], bool):
         raise ConfigError(f"invalid training.tensorboard {training['tensorboard']!r}", "give true or false")
+    if training["tensorboard"] and importlib.util.find_spec("tensorboard") is None:
+        raise ConfigError("TensorBoard logs need the tensorboard package, which is not installed",
+                          "install it with: pip install 'zoo-core[tensorboard]', or leave out --tensorboard")
 
 
 def make_strategy(name: str) -> Any:

@@ -121,3 +121,21 @@ def test_zoo_lists_schedules(zoo) -> None:
     assert result.exit_code == 0, result.output
     for name in ("constant", "step", "exponential", "cosine", "warmup-cosine", "plateau"):
         assert f"core:{name}" in result.output
+
+
+def test_plateau_unknown_monitor_warns_once(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    callback = schedules.reduce_on_plateau(monitor="val_acuracy", patience=1)
+    model = _plateau_model(1.0)
+    callback.set_model(model)
+    logger = logging.getLogger("zoo_core")
+    logger.addHandler(caplog.handler)
+    try:
+        with caplog.at_level(logging.WARNING, logger="zoo_core"):
+            for epoch in range(3):
+                callback.on_epoch_end(epoch, {"loss": 1.0 + epoch, "val_accuracy": 0.5})
+    finally:
+        logger.removeHandler(caplog.handler)
+    assert caplog.text.count("val_acuracy is not computed") == 1
+    assert _learning_rate(model) == pytest.approx(1.0)

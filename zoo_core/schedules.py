@@ -53,8 +53,9 @@ class ReduceOnPlateau(EpochSchedule):
 
     After ``patience`` epochs without an improvement of more than ``min_delta``, the rate becomes
     ``max(rate * factor, min_learning_rate)``, and no further reduction happens for ``cooldown``
-    epochs. A ``val_`` metric that the run does not compute (no validation split) falls back to
-    the training ``loss``, with a warning.
+    epochs. In a run without a validation split, a ``val_`` monitor falls back to the training
+    ``loss``, with a warning. A monitor that the run does not compute otherwise leaves the rate
+    unchanged, with one warning that lists the available names.
     """
 
     def __init__(
@@ -79,6 +80,7 @@ class ReduceOnPlateau(EpochSchedule):
         self.wait = 0
         self.cooldown_left = 0
         self.reductions: list[tuple[int, float]] = []
+        self.missing_warned = False
 
     def on_epoch_end(self, epoch: int, logs: Mapping[str, Any] | None = None) -> None:
         value = self._monitored_value(self.epoch_logs(logs))
@@ -98,15 +100,18 @@ class ReduceOnPlateau(EpochSchedule):
     def _monitored_value(self, values: Mapping[str, float]) -> float | None:
         if self.monitor in values:
             return values[self.monitor]
-        if self.monitor.startswith("val_") and "loss" in values:
-            logger.warning("reduce-on-plateau: %s is not computed in this run (no validation split?); "
-                           "monitoring the training loss instead", self.monitor)
+        has_validation = any(key.startswith("val_") for key in values)
+        if self.monitor.startswith("val_") and not has_validation and "loss" in values:
+            logger.warning("reduce-on-plateau: the run has no validation split, so it monitors the training "
+                           "loss instead of %s", self.monitor)
             self.monitor = "loss"
             self.mode = "min"
             self.best = math.inf
             return values["loss"]
-        logger.warning("reduce-on-plateau: %s is not computed in this run; available: %s",
-                       self.monitor, ", ".join(sorted(values)))
+        if not self.missing_warned:
+            logger.warning("reduce-on-plateau: %s is not computed in this run, so the rate stays as it is; "
+                           "available: %s", self.monitor, ", ".join(sorted(values)))
+            self.missing_warned = True
         return None
 
     def _improved(self, value: float) -> bool:

@@ -95,6 +95,23 @@ class EpochEnd(keras.callbacks.Callback):
             self._bar = None
 
 
+class EpochCheckpoint(keras.callbacks.Callback):
+    """At each epoch end, after every other callback: save a checkpoint, then call ``after_save``.
+
+    Put it last in the callback list, so that a learning rate changed by a schedule callback at
+    this epoch's end, and that callback's own counters, are part of the checkpoint.
+    """
+
+    def __init__(self, save: Callable[[int], None], after_save: Callable[[int], None]) -> None:
+        super().__init__()
+        self.save = save
+        self.after_save = after_save
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        self.save(epoch + 1)
+        self.after_save(epoch + 1)
+
+
 def _progress_bar(epochs: int, show: bool, initial: int = 0) -> Any:
     if not show:
         return None

@@ -18,7 +18,7 @@ import logging
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,8 @@ class Checkpoint:
     model_values: list[np.ndarray]
     optimizer_values: list[np.ndarray]
     model_paths: list[str]
+    #: Plain attributes of the run's stateful callbacks (such as reduce-on-plateau's counters).
+    callback_states: list[dict[str, Any]] = field(default_factory=list)
 
 
 class CheckpointStore:
@@ -52,7 +54,8 @@ class CheckpointStore:
     def __init__(self, run_dir: str | Path) -> None:
         self.folder = Path(run_dir) / CHECKPOINT_FOLDER
 
-    def save(self, model: Any, epoch: int, history: list[dict[str, float]]) -> Path:
+    def save(self, model: Any, epoch: int, history: list[dict[str, float]],
+             callback_states: list[dict[str, Any]] | None = None) -> Path:
         """Save the state after ``epoch`` completed epochs and return the checkpoint folder.
 
         Raises RunError, and saves nothing, when any model variable holds NaN or infinity.
@@ -75,6 +78,7 @@ class CheckpointStore:
                 "history": history,
                 "model_variables": [v.path for v in model.variables],
                 "optimizer_variables": [v.path for v in model.optimizer.variables],
+                "callback_states": callback_states or [],
             })
             final = self.folder / name
             if final.exists():
@@ -100,7 +104,7 @@ class CheckpointStore:
             model_values = [arrays[f"model_{i:05d}"] for i in range(len(state["model_variables"]))]
             optimizer_values = [arrays[f"optimizer_{i:05d}"] for i in range(len(state["optimizer_variables"]))]
         return Checkpoint(path, int(state["epoch"]), list(state["history"]), model_values, optimizer_values,
-                          list(state["model_variables"]))
+                          list(state["model_variables"]), list(state.get("callback_states", [])))
 
     def _prune(self, keep_name: str) -> None:
         folders = sorted(p for p in self.folder.glob("epoch-*") if p.is_dir())
@@ -141,6 +145,35 @@ def restore(model: Any, checkpoint: Checkpoint) -> None:
     for variable, value in zip(optimizer_variables, checkpoint.optimizer_values):
         variable.assign(value)
     logger.info("restored checkpoint %s (epoch %d)", checkpoint.path, checkpoint.epoch)
+
+
+#: Attribute types that :func:`callback_state` records; anything else (models, functions) is skipped.
+_PLAIN_TYPES = (bool, int, float, str, list, tuple, type(None))
+
+
+def callback_state(callback: Any) -> dict[str, Any]:
+    """Return the plain public attributes of a stateful callback, with its class name under ``class``."""
+    state = {name: value for name, value in vars(callback).items()
+             if not name.startswith("_") and name not in ("params", "validation_data") and isinstance(value, _PLAIN_TYPES)}
+    return {"class": type(callback).__qualname__, "attributes": json.loads(json.dumps(state))}
+
+
+def restore_callback_states(callbacks: list[Any], states: list[dict[str, Any]]) -> None:
+    """Set the attributes saved by :func:`callback_state` back on ``callbacks``, matched by position.
+
+    Raises RunError when the callbacks differ from the saved ones in number or class.
+    """
+    if len(callbacks) != len(states) or any(type(c).__qualname__ != s["class"] for c, s in zip(callbacks, states)):
+        raise RunError(
+            f"the checkpoint holds the state of {[s['class'] for s in states]}, "
+            f"the run has {[type(c).__qualname__ for c in callbacks]}",
+            "resume with the schedule the run was started with",
+        )
+    for callback, state in zip(callbacks, states):
+        for name, value in state["attributes"].items():
+            current = getattr(callback, name, None)
+            setattr(callback, name, [tuple(item) if isinstance(item, list) else item for item in value]
+                    if isinstance(current, list) else value)
 
 
 def _to_numpy(variable: Any) -> np.ndarray:

@@ -257,18 +257,22 @@ def _fit(model: Any, resolved: ResolvedRun, dataset: Dataset, splits: Mapping[st
 
     def on_epoch(epoch: int, logs: dict[str, float]) -> None:
         write_csv_atomic(context.run_dir / "history.csv", list(epoch_end.history[0]), epoch_end.history)
-        session.store.save(model, epoch, epoch_end.history)
-        _call_hook(plugins, "zoo_epoch_ended", run=context, epoch=epoch, logs=logs)
+
+    def after_checkpoint(epoch: int) -> None:
+        _call_hook(plugins, "zoo_epoch_ended", run=context, epoch=epoch, logs=epoch_end.history[-1])
 
     epoch_end = EpochEnd(training["epochs"], score_validation, on_epoch, show_progress, history)
     callbacks = [epoch_end, *schedule_callbacks]
     for callback in schedule_callbacks:
         callback.bind_logs(lambda: epoch_end.history[-1] if epoch_end.history else {})
+    session.restore_callbacks(schedule_callbacks)
     class_weight = resolve_class_weights(training["class_weight"], dataset.labels[splits["train"]], dataset.class_names)
     if training.get("tensorboard"):
         import keras
 
         callbacks.append(keras.callbacks.TensorBoard(log_dir=str(context.run_dir / "tensorboard")))
+    # Last, so that the checkpoint holds what the schedule callbacks changed at this epoch's end.
+    callbacks.append(session.checkpoint_callback(model, epoch_end, schedule_callbacks, after_checkpoint))
     try:
         model.fit(train_data, epochs=training["epochs"], initial_epoch=session.first_epoch, steps_per_epoch=steps,
                   verbose=0, callbacks=callbacks, shuffle=False, class_weight=class_weight)

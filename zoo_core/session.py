@@ -15,11 +15,11 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 import numpy as np
 
-from zoo_core.checkpoints import Checkpoint, CheckpointStore, restore
+from zoo_core.checkpoints import Checkpoint, CheckpointStore, callback_state, restore, restore_callback_states
 from zoo_core.errors import RunError
 from zoo_core.rundir import create_run_dir
 from zoo_core.runinfo import read_run_info, tracked_run
@@ -67,6 +67,25 @@ class RunSession:
         """Load the checkpoint into ``model`` when resuming; call it inside ``strategy.scope()``."""
         if self.checkpoint is not None:
             restore(model, self.checkpoint)
+
+    def restore_callbacks(self, callbacks: list[Any]) -> None:
+        """When resuming, give the stateful ``callbacks`` the attributes saved in the checkpoint."""
+        if self.checkpoint is not None:
+            restore_callback_states(list(callbacks), self.checkpoint.callback_states)
+
+    def checkpoint_callback(self, model: Any, epoch_end: Any, callbacks: list[Any],
+                            after_save: Callable[[int], None]) -> Any:
+        """Return the Keras callback that saves a checkpoint at each epoch end, then calls ``after_save``.
+
+        The checkpoint holds ``model``, its optimizer, the history of ``epoch_end`` and the state of
+        the stateful ``callbacks``.
+        """
+        from zoo_core.callbacks import EpochCheckpoint
+
+        def save(epoch: int) -> None:
+            self.store.save(model, epoch, epoch_end.history, [callback_state(c) for c in callbacks])
+
+        return EpochCheckpoint(save, after_save)
 
     def check_splits(self, sample_ids: list[str], splits: Mapping[str, np.ndarray]) -> None:
         """When resuming, raise RunError unless the splits equal those in ``splits.json``."""

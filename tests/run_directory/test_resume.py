@@ -28,13 +28,19 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+#: Reduce-on-plateau with a patience of one epoch changes the learning rate during the run, so
+#: resuming must restore the optimizer's rate and the schedule's counters too.
+PLATEAU: tuple[str, ...] = ("--schedule", "plateau", "--set", "schedule.patience=1", "--set", "schedule.min_delta=0.5",
+                            "--set", "schedule.factor=0.5")
+
+
 def test_resume_matches_uninterrupted_run(zoo, epoch_actions, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     whole, parts = tmp_path / "whole", tmp_path / "parts"
-    done = zoo("run", *SMALL_RUN, "--epochs", "4", "--out", str(whole))
+    done = zoo("run", *SMALL_RUN, *PLATEAU, "--epochs", "4", "--out", str(whole))
     assert done.exit_code == 0, done.output
 
     monkeypatch.setenv("ZOO_TEST_SIGINT_AFTER", "2")
-    stopped = zoo("run", *SMALL_RUN, "--epochs", "4", "--out", str(parts))
+    stopped = zoo("run", *SMALL_RUN, *PLATEAU, "--epochs", "4", "--out", str(parts))
     assert stopped.exit_code == 130, stopped.output
     assert f"zoo run --resume {parts}" in stopped.output
     info = json.loads((parts / "run.json").read_text())
@@ -56,6 +62,8 @@ def test_resume_matches_uninterrupted_run(zoo, epoch_actions, tmp_path: Path, mo
     info = json.loads((parts / "run.json").read_text())
     assert info["status"] == "finished"
     assert len(info["resumed"]) == 1
+    state = json.loads((parts / "checkpoints" / "epoch-0004" / "state.json").read_text())
+    assert state["callback_states"][0]["attributes"]["reductions"], "the schedule never reduced the rate"
 
 
 def test_resume_rejects_finished_run_and_options(zoo, tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ def _component(factory: Callable[..., Any], name: str, **metadata: Any) -> Compo
                      metadata={"outputs": "logits", **metadata})
 
 
-def sound_net(input_shape: Sequence[int], num_classes: int, filters: int = 4) -> Any:
+def sound_net(input_shape: Sequence[int], num_classes: int, filters: int = 16) -> Any:
     """A small network with batch normalisation that keeps the contract."""
     import keras
 

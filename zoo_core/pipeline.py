@@ -45,7 +45,7 @@ def inference_pipeline(dataset: Dataset, indices: np.ndarray, batch_size: int = 
 
 
 def epoch_seed(seed: int, epoch: int) -> int:
-    """Return the shuffle and augmentation seed of ``epoch`` (from 0), derived from the run's ``seed``."""
+    """Return the shuffle seed of ``epoch`` (from 0), derived from the run's ``seed``."""
     return int(np.random.SeedSequence([seed, epoch]).generate_state(1)[0] & 0x7FFFFFFF)
 
 
@@ -56,38 +56,32 @@ def epochs_pipeline(
     seed: int,
     first_epoch: int,
     epochs: int,
-    augment_for_epoch: Callable[[int], Callable[[Any], Any] | None] | None = None,
+    augment: Callable[[Any], Any] | None = None,
 ) -> tuple[Any, int]:
     """Return the training batches of epochs ``first_epoch`` to ``epochs - 1`` and the steps per epoch.
 
-    Each epoch's order and augmentation depend only on ``seed`` and the epoch number, never on
-    how many epochs this process has already run, so a resumed run sees the same batches as an
-    uninterrupted one. The decoded samples are cached once and shared by every epoch, unless the
-    source sets ``cache_in_memory = False``.
-    ``augment_for_epoch(epoch)`` returns that epoch's augmentation, or None for none.
+    Each epoch's order depends only on ``seed`` and the epoch number, never on how many epochs
+    this process has already run, so a resumed run sees the same batches as an uninterrupted one.
+    The decoded samples are cached once and shared by every epoch. ``augment`` runs on each batch.
     Pass the steps to ``Model.fit(steps_per_epoch=...)``: the batches of all epochs form one stream.
     """
     import tensorflow as tf
 
     size = int(indices.size)
     steps = -(-size // batch_size)
-    samples = dataset.tf_dataset(indices)
-    # A source can opt out of the in-memory cache (image-folder with cache = false) to bound memory.
-    if getattr(dataset.source, "cache_in_memory", True):
-        samples = samples.cache()
-    per_epoch = []
-    for epoch in range(first_epoch, epochs):
-        data = samples.shuffle(max(1, size), seed=epoch_seed(seed, epoch), reshuffle_each_iteration=False)
-        data = data.batch(batch_size)
-        augment = augment_for_epoch(epoch) if augment_for_epoch is not None else None
-        if augment is not None:
-            data = data.map(lambda images, labels, fn=augment: (fn(images), labels),
-                            num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
-        per_epoch.append(data)
+    cached = dataset.tf_dataset(indices).cache()
+    per_epoch = [cached.shuffle(max(1, size), seed=epoch_seed(seed, epoch), reshuffle_each_iteration=False)
+                 .batch(batch_size) for epoch in range(first_epoch, epochs)]
     # One input per epoch, chosen in turn: a flat alternative to a chain of concatenations.
     order = tf.data.Dataset.range(len(per_epoch)).flat_map(
         lambda position: tf.data.Dataset.from_tensors(position).repeat(steps))
     stream = tf.data.Dataset.choose_from_datasets(per_epoch, order, stop_on_empty_dataset=True)
+    if augment is not None:
+        # NOTE: a resumed run repeats the augmentation exactly only when ``augment`` is a pure
+        # function of its seed and the batch, as the zoo-augment sets are; an augmentation with
+        # hidden random state restarts that state on resume.
+        stream = stream.map(lambda images, labels: (augment(images), labels), num_parallel_calls=tf.data.AUTOTUNE,
+                            deterministic=True)
     options = tf.data.Options()
     # Sharding by sample works for in-memory and file sources alike under multi-worker training.
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA

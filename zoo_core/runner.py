@@ -234,7 +234,7 @@ def _fit(model: Any, resolved: ResolvedRun, dataset: Dataset, splits: Mapping[st
          schedule_callbacks: Sequence[Any] = ()) -> list[dict[str, float]]:
     """Train ``model`` from the session's first epoch to the configured epochs; return the whole history."""
     from zoo_core.callbacks import EpochEnd
-    from zoo_core.pipeline import epoch_seed, epochs_pipeline
+    from zoo_core.pipeline import epochs_pipeline
 
     training = resolved.training
     batch_size = _batch_size(resolved, len(splits["train"]))
@@ -243,7 +243,7 @@ def _fit(model: Any, resolved: ResolvedRun, dataset: Dataset, splits: Mapping[st
         return history
     train_data, steps = epochs_pipeline(
         dataset, splits["train"], batch_size, training["seed"], session.first_epoch, training["epochs"],
-        lambda epoch: _build_augmentation(resolved, dataset, epoch_seed(training["seed"], epoch)))
+        _build_augmentation(resolved, dataset))
 
     def score_validation() -> dict[str, float]:
         if splits["validation"].size == 0:
@@ -281,10 +281,9 @@ def _fit(model: Any, resolved: ResolvedRun, dataset: Dataset, splits: Mapping[st
     return epoch_end.history
 
 
-def _build_augmentation(resolved: ResolvedRun, dataset: Dataset, seed: int | None = None) -> Any:
+def _build_augmentation(resolved: ResolvedRun, dataset: Dataset) -> Any:
     item = resolved["augmentation"]
-    seed = resolved.training["seed"] if seed is None else seed
-    augment = item.component.build(item.params, value_range=dataset.value_range, seed=seed)
+    augment = item.component.build(item.params, value_range=dataset.value_range, seed=resolved.training["seed"])
     if not callable(augment):
         raise RunError(f"augmentation {item.component.id!r} returned {type(augment).__name__}, not a callable")
     return None if getattr(augment, "is_identity", False) else augment

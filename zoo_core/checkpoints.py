@@ -58,7 +58,7 @@ class CheckpointStore:
              callback_states: list[dict[str, Any]] | None = None) -> Path:
         """Save the state after ``epoch`` completed epochs and return the checkpoint folder.
 
-        Raises RunError, and saves nothing, when any model variable holds NaN or infinity.
+        Raises RunError, and saves nothing, when any model variable contains NaN or infinity.
         """
         model_values = [_to_numpy(v) for v in model.variables]
         _check_finite(model, model_values, epoch)
@@ -122,7 +122,7 @@ def restore(model: Any, checkpoint: Checkpoint) -> None:
     variables = list(model.variables)
     if len(variables) != len(checkpoint.model_values):
         raise RunError(
-            f"checkpoint {checkpoint.path} holds {len(checkpoint.model_values)} model variables, "
+            f"checkpoint {checkpoint.path} contains {len(checkpoint.model_values)} model variables, "
             f"the model has {len(variables)}",
             "resume with the configuration the run was started with (its config.json), "
             "and the same versions of the plugins",
@@ -138,7 +138,7 @@ def restore(model: Any, checkpoint: Checkpoint) -> None:
     optimizer_variables = list(optimizer.variables)
     if len(optimizer_variables) != len(checkpoint.optimizer_values):
         raise RunError(
-            f"checkpoint {checkpoint.path} holds {len(checkpoint.optimizer_values)} optimizer variables, "
+            f"checkpoint {checkpoint.path} contains {len(checkpoint.optimizer_values)} optimizer variables, "
             f"the optimizer has {len(optimizer_variables)}",
             "resume with the optimizer the run was started with",
         )
@@ -147,7 +147,7 @@ def restore(model: Any, checkpoint: Checkpoint) -> None:
     logger.info("restored checkpoint %s (epoch %d)", checkpoint.path, checkpoint.epoch)
 
 
-#: Attribute types that :func:`callback_state` records; anything else (models, functions) is skipped.
+#: Attribute types that :func:`callback_state` records. Other values, such as models and functions, are skipped.
 _PLAIN_TYPES = (bool, int, float, str, list, tuple, type(None))
 
 
@@ -165,7 +165,7 @@ def restore_callback_states(callbacks: list[Any], states: list[dict[str, Any]]) 
     """
     if len(callbacks) != len(states) or any(type(c).__qualname__ != s["class"] for c, s in zip(callbacks, states)):
         raise RunError(
-            f"the checkpoint holds the state of {[s['class'] for s in states]}, "
+            f"the checkpoint contains the state of {[s['class'] for s in states]}, "
             f"the run has {[type(c).__qualname__ for c in callbacks]}",
             "resume with the schedule the run was started with",
         )
@@ -186,8 +186,8 @@ def _check_finite(model: Any, values: list[np.ndarray], epoch: int) -> None:
     for variable, value in zip(model.variables, values):
         if np.issubdtype(value.dtype, np.floating) and not np.all(np.isfinite(value)):
             raise RunError(
-                f"the weights became non-finite in epoch {epoch} (variable {variable.path}); "
-                "no checkpoint was saved for this epoch",
+                f"the weights became non-finite in epoch {epoch} (variable {variable.path}), "
+                "so no checkpoint was saved for this epoch",
                 f"lower the learning rate (now {_learning_rate(model)}), for example to a tenth with --lr, "
                 "and start the run again",
             )

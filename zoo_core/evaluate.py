@@ -110,7 +110,7 @@ def select_indices(dataset: Dataset, training: Mapping[str, Any], selection: str
 
 def evaluate_run(run_dir: Path, config: Mapping[str, Any], selection: str | None, plugins: LoadedPlugins,
                  name: str | None = None) -> tuple[Path, dict[str, Any]]:
-    """Evaluate the run's model on ``config``'s dataset; write and return the result file and its data.
+    """Evaluate the run's model on ``config``'s dataset, write the result file and return its path and data.
 
     ``selection`` defaults to ``test`` when the dataset is the run's own, else ``all``.
     """

@@ -20,9 +20,10 @@ class Preprocess(keras.layers.Layer):
     """Rescale raw pixels from ``value_range`` to [0, 1], and carry what prediction needs.
 
     The layer's configuration, and so the saved ``.keras`` model, keeps the class names, the
-    decoding settings of image files (``channels``, ``image_size``, ``interpolation``, as given
-    to :func:`zoo_core.imageio.load_image`; empty for data that is not decoded from files) and
-    whether the network outputs ``logits`` or ``probabilities``. ``architecture`` names the
+    decoding settings of image files and whether the network outputs ``logits`` or
+    ``probabilities``. The decoding settings are the ``channels``, ``image_size`` and
+    ``interpolation`` given to :func:`zoo_core.imageio.load_image`, and are empty for data that
+    is not decoded from files. ``architecture`` names the
     component that built the network (``id``, ``distribution``, ``version``), so that loading the
     model can name a plugin that is missing.
     """

@@ -61,15 +61,18 @@ def epochs_pipeline(
     """Return the training batches of epochs ``first_epoch`` to ``epochs - 1`` and the steps per epoch.
 
     Each epoch's order depends only on ``seed`` and the epoch number, never on how many epochs
-    this process has already run, so a resumed run sees the same batches as an uninterrupted one.
-    The decoded samples are cached once and shared by every epoch. ``augment`` runs on each batch.
+    this process has already run, so a resumed run gets the same batches as an uninterrupted one.
+    The decoded samples are cached once and shared by every epoch, unless the source sets
+    ``cache_in_memory = False``. ``augment`` runs on each batch.
     Pass the steps to ``Model.fit(steps_per_epoch=...)``: the batches of all epochs form one stream.
     """
     import tensorflow as tf
 
     size = int(indices.size)
     steps = -(-size // batch_size)
-    cached = dataset.tf_dataset(indices).cache()
+    cached = dataset.tf_dataset(indices)
+    if getattr(dataset.source, "cache_in_memory", True):
+        cached = cached.cache()
     per_epoch = [cached.shuffle(max(1, size), seed=epoch_seed(seed, epoch), reshuffle_each_iteration=False)
                  .batch(batch_size) for epoch in range(first_epoch, epochs)]
     # One input per epoch, chosen in turn: a flat alternative to a chain of concatenations.
@@ -78,7 +81,7 @@ def epochs_pipeline(
     stream = tf.data.Dataset.choose_from_datasets(per_epoch, order, stop_on_empty_dataset=True)
     if augment is not None:
         # NOTE: a resumed run repeats the augmentation exactly only when ``augment`` is a pure
-        # function of its seed and the batch, as the zoo-augment sets are; an augmentation with
+        # function of its seed and the batch, as the zoo-augment sets are. An augmentation with
         # hidden random state restarts that state on resume.
         stream = stream.map(lambda images, labels: (augment(images), labels), num_parallel_calls=tf.data.AUTOTUNE,
                             deterministic=True)

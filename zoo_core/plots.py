@@ -2,8 +2,8 @@
 
 - ``curves.png``: one panel per quantity in the history (the loss, then each metric). The loss
   has a training and a validation curve. Metrics are computed on the whole validation split at
-  every epoch; the final values on the train and test splits (from ``metrics.json``) are drawn as
-  points at the last epoch, since scoring every split after every epoch would cost a full
+  every epoch. The final values on the train and test splits (from ``metrics.json``) are drawn
+  as points at the last epoch, because scoring every split after every epoch would cost a full
   prediction pass each.
 - ``confusion_matrix.png``: counts on the test split (the validation split when there is no test
   split), rows the true class and columns the predicted class, labelled with the class names.

@@ -34,7 +34,7 @@ BATCH_SIZE = 64
 
 @dataclass
 class SavedModelInfo:
-    """What a saved zoo model records about itself, read from its ``.keras`` archive."""
+    """The facts that a saved zoo model records about itself, read from its ``.keras`` archive."""
 
     path: Path
     class_names: list[str]
@@ -183,11 +183,11 @@ def predict_files(model: Any, info: SavedModelInfo, files: Sequence[Path], top_k
     """
     from zoo_core.outputs import to_probabilities
 
-    images, kept, skipped = [], [], []
+    images, decoded_paths, skipped = [], [], []
     for path in files:
         try:
             images.append(decode_for_model(path, info))
-            kept.append(path)
+            decoded_paths.append(path)
         except ZooError as error:
             if not skip_invalid:
                 raise
@@ -198,7 +198,7 @@ def predict_files(model: Any, info: SavedModelInfo, files: Sequence[Path], top_k
     probabilities = to_probabilities(np.asarray(outputs, dtype=np.float64), info.outputs)
     count = max(1, min(top_k, len(info.class_names)))
     predictions = []
-    for path, row in zip(kept, probabilities):
+    for path, row in zip(decoded_paths, probabilities):
         order = np.argsort(-row, kind="stable")[:count]
         predictions.append(Prediction(str(path), [info.class_names[i] for i in order],
                                       [float(row[i]) for i in order], row))

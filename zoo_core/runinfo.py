@@ -26,7 +26,7 @@ STATUSES: tuple[str, ...] = ("running", "finished", "failed", "interrupted")
 
 
 class RunInterrupted(RunError):
-    """The user stopped training with Ctrl-C; the run can be resumed from its last checkpoint."""
+    """The user stopped training with Ctrl-C. The run can be resumed from its last checkpoint."""
 
 
 def now() -> str:
@@ -79,7 +79,7 @@ def tracked_run(run_dir: Path, resumed: bool, **facts: Any) -> Iterator[None]:
     except KeyboardInterrupt:
         update_run_info(run_dir, status="interrupted", error="interrupted by the user (Ctrl-C)")
         raise RunInterrupted(
-            f"training interrupted; the last completed epoch is saved in {run_dir / 'checkpoints'}",
+            f"training interrupted, and the last completed epoch is saved in {run_dir / 'checkpoints'}",
             f"resume with: {resume_command(run_dir)}",
         ) from None
     except BaseException as error:

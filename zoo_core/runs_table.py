@@ -1,6 +1,6 @@
 """The runs under a folder, summarised one per row for ``zoo runs``.
 
-A run is any folder, at any depth, that holds a ``config.json`` written by ``zoo run``. Reading
+A run is any folder, at any depth, that contains a ``config.json`` written by ``zoo run``. Reading
 a summary imports neither TensorFlow nor Keras.
 """
 
@@ -47,7 +47,7 @@ def find_runs(root: str | Path) -> list[RunSummary]:
     """Return a summary of every run directory under ``root`` (``root`` itself included)."""
     root = Path(root)
     if not root.is_dir():
-        raise ConfigError(f"folder not found: {root}", "pass the folder that holds your run directories")
+        raise ConfigError(f"folder not found: {root}", "pass the folder that contains your run directories")
     runs = []
     for config_path in sorted(root.rglob("config.json")):
         if any(part in _RUN_SUBFOLDERS for part in config_path.relative_to(root).parts):
@@ -70,7 +70,11 @@ def summarize_run(run_dir: Path) -> RunSummary | None:
     info = read_run_info(run_dir)
     metrics_path = run_dir / "metrics.json"
     final = json.loads(metrics_path.read_text(encoding="utf-8")) if metrics_path.is_file() else {}
-    split = "test" if final.get("test") else "validation" if final.get("validation") else ""
+    split = ""
+    if final.get("test"):
+        split = "test"
+    elif final.get("validation"):
+        split = "validation"
     history_rows = _count_history_rows(run_dir / "history.csv")
     status = info.get("status") or ("finished" if final else "unknown")
     return RunSummary(

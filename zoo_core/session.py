@@ -2,7 +2,7 @@
 
 A session is either a new run (the run directory must be new or empty, or ``overwrite`` given)
 or the resumption of a run directory that has a checkpoint. Under the multi-worker strategy only
-the chief worker writes the run directory; the other workers write to a temporary folder that
+the chief worker writes the run directory. The other workers write to a temporary folder that
 is removed at the end, as the ``tf.distribute`` documentation recommends.
 """
 
@@ -77,7 +77,7 @@ class RunSession:
                             after_save: Callable[[int], None]) -> Any:
         """Return the Keras callback that saves a checkpoint at each epoch end, then calls ``after_save``.
 
-        The checkpoint holds ``model``, its optimizer, the history of ``epoch_end`` and the state of
+        The checkpoint contains ``model``, its optimizer, the history of ``epoch_end`` and the state of
         the stateful ``callbacks``.
         """
         from zoo_core.callbacks import EpochCheckpoint

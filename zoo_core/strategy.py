@@ -61,7 +61,7 @@ def make_strategy(name: str) -> Any:
         if gpus:
             return tf.distribute.MirroredStrategy([device.name for device in gpus])
         cpus = [device.name for device in tf.config.list_logical_devices("CPU")]
-        # NCCL, the default all-reduce, needs GPUs; on CPUs the values are summed on one device.
+        # NCCL, the default all-reduce, needs GPUs, so on CPUs the values are summed on one device.
         return tf.distribute.MirroredStrategy(cpus, cross_device_ops=tf.distribute.ReductionToOneDevice())
     _check_tf_config()
     return tf.distribute.MultiWorkerMirroredStrategy()

@@ -15,7 +15,7 @@ from zoo_core.cli import main
 
 pytestmark = pytest.mark.slow
 
-#: An architecture plugin whose model holds a custom Keras layer, defined in a module of its own.
+#: An architecture plugin whose model contains a custom Keras layer, defined in a module of its own.
 CUSTOM_LAYER_PLUGIN = '''
 from zoo_core import hookimpl
 

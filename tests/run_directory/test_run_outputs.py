@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -113,3 +115,18 @@ def test_runs_table_sorts_by_metric(finished_run: Path) -> None:
     unknown = _invoke("runs", str(root), "--sort", "speed")
     assert unknown.exit_code == 1
     assert "no run has the metric 'speed'" in unknown.output
+
+
+def test_runs_and_predict_help_skip_tensorflow(finished_run: Path) -> None:
+    script = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from zoo_core.cli import main\n"
+        f"assert CliRunner().invoke(main, ['runs', {str(finished_run.parent)!r}]).exit_code == 0\n"
+        "assert CliRunner().invoke(main, ['predict', '--help']).exit_code == 0\n"
+        "assert CliRunner().invoke(main, ['evaluate', '--help']).exit_code == 0\n"
+        "print(sorted(name for name in ('tensorflow', 'keras') if name in sys.modules))\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == "[]"

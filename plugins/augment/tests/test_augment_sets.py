@@ -91,6 +91,29 @@ def test_set_in_parallel_map_is_reproducible(name: str) -> None:
     assert changed_images(images, first) >= len(images) // 2
 
 
+def test_seeds_share_one_traced_graph() -> None:
+    from zoo_augment import graphs
+
+    images, value_range = make_batch("colour")
+    key = ("randaugment", 2, 7.0, "constant", value_range)
+
+    for seed in (1, 2, 3):
+        randaugment.randaugment(magnitude=7.0, value_range=value_range, seed=seed)(images)
+        randaugment.randaugment(magnitude=7.0, value_range=value_range, seed=seed)(images[:5])
+
+    graph = graphs.seeded_graph(key, lambda images, seed: images, images.shape[1:])
+    assert graph.experimental_get_tracing_count() == 1
+
+
+def test_one_configuration_serves_grey_and_colour() -> None:
+    grey = np.full((4, 8, 8, 1), 200.0, np.float32)
+    colour = np.full((4, 8, 8, 3), 200.0, np.float32)
+    augment = sets.color(brightness=0.5, contrast=0.0, value_range=(0.0, 255.0), seed=0)
+
+    assert np.asarray(augment(grey)).shape == grey.shape
+    assert np.asarray(augment(colour)).shape == colour.shape
+
+
 def test_copies_in_one_batch_differ() -> None:
     images, value_range = make_batch("colour")
     copies = np.repeat(images[:1], 6, axis=0)

@@ -18,11 +18,11 @@ import tensorflow as tf
 _LUMA_WEIGHTS = (0.299, 0.587, 0.114)
 
 
-def batch_seed(images: tf.Tensor, seed: int) -> tf.Tensor:
+def batch_seed(images: tf.Tensor, seed: int | tf.Tensor) -> tf.Tensor:
     """Return a stateless-op seed of shape (2,) made from ``seed`` and a fingerprint of ``images``."""
     digest = tf.fingerprint(tf.reshape(images, [1, -1]))[0]
     content = tf.bitcast(digest, tf.int64)
-    return tf.stack([tf.constant(seed, tf.int64), content])
+    return tf.stack([tf.cast(seed, tf.int64), content])
 
 
 def sub_seed(seed: tf.Tensor, stream: int) -> tf.Tensor:

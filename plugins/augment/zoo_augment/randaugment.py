@@ -42,14 +42,13 @@ def randaugment(
     value_range = check_value_range(value_range)
     import tensorflow as tf
 
-    from zoo_augment import ops
+    from zoo_augment import graphs, ops
 
     strength = magnitude / MAX_MAGNITUDE
     pixel_operations = _pixel_operations(strength, value_range)
     geometric_operations = _geometric_operations(strength)
 
-    def apply(images: Any) -> Any:
-        images = tf.convert_to_tensor(images, tf.float32)
+    def body(images: Any, seed: Any) -> Any:
         key = ops.batch_seed(images, seed)
         count = tf.shape(images)[0]
         for slot in range(num_ops):
@@ -62,7 +61,7 @@ def randaugment(
                                                  value_range, fill_mode)
         return images
 
-    return apply
+    return graphs.bind_seed(("randaugment", num_ops, magnitude, fill_mode, value_range), body, seed)
 
 
 #: ``(images, signs) -> images`` for pixel operations, ``-> (N, 3, 3) transforms`` for geometric ones.

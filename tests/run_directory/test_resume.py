@@ -66,6 +66,23 @@ def test_resume_matches_uninterrupted_run(zoo, epoch_actions, tmp_path: Path, mo
     assert state["callback_states"][0]["attributes"]["reductions"], "the schedule never reduced the rate"
 
 
+def test_interrupt_before_first_checkpoint(zoo, epoch_actions, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    run_dir = tmp_path / "run"
+    monkeypatch.setenv("ZOO_TEST_SIGINT_AT_START", "1")
+    stopped = zoo("run", *SMALL_RUN, "--epochs", "2", "--out", str(run_dir))
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    assert stopped.exit_code == 130, stopped.output
+    assert "no checkpoint to resume from" in stopped.output
+    assert "--overwrite" in stopped.output
+    assert json.loads((run_dir / "run.json").read_text())["status"] == "interrupted"
+
+    resumed = zoo("run", "--resume", str(run_dir))
+    assert resumed.exit_code == 1
+    assert "has no checkpoint to resume from" in resumed.output
+
+
 def test_resume_rejects_finished_run_and_options(zoo, tmp_path: Path) -> None:
     run_dir = tmp_path / "run"
     assert zoo("run", *SMALL_RUN, "--epochs", "1", "--out", str(run_dir)).exit_code == 0

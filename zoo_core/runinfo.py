@@ -11,6 +11,7 @@ import contextlib
 import datetime
 import json
 import logging
+import platform
 import shlex
 import sys
 from pathlib import Path
@@ -73,7 +74,8 @@ def tracked_run(run_dir: Path, resumed: bool, **facts: Any) -> Iterator[None]:
     if resumed:
         changes["resumed"] = [*info.get("resumed", []), {"at": now(), "command": _command_line()}]
     else:
-        changes.update({"started": now(), "command": _command_line()})
+        changes.update({"started": now(), "command": _command_line(), "host": platform.node(),
+                        "platform": platform.platform()})
     update_run_info(run_dir, **changes)
     try:
         yield

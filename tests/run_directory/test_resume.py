@@ -113,4 +113,6 @@ def test_run_records_reproducibility_facts(zoo, tmp_path: Path) -> None:
     info = json.loads((first / "run.json").read_text())
     assert info["replicas"] == 1
     assert info["command"]
+    assert info["host"]
+    assert info["platform"]
     assert (first / "splits.json").is_file()

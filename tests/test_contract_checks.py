@@ -192,5 +192,5 @@ def test_unknown_plugin_named() -> None:
 
 def test_failed_plugin_reported(fake_site: Callable[..., Path]) -> None:
     fake_site("broken", "raise RuntimeError('broken on purpose')\n")
-    with pytest.raises(testing.ContractError, match="plugin 'broken' is failed: RuntimeError: broken on purpose"):
+    with pytest.raises(testing.ContractError, match="plugin 'broken' did not load \\(status failed\\): RuntimeError: broken on purpose"):
         testing.plugin_components("broken", load_plugins())

@@ -19,7 +19,7 @@ spatial sizes) and ``k`` the number of kernel taps (the product of the kernel si
 - ``Dense``: ``positions * in_features * units``, where ``positions`` is the product of the
   output's sizes between the batch and the last axis (1 for a flat input).
 
-Any other layer that holds weights counts as zero and is logged as a warning, so an undercount is
+Any other layer that has weights counts as zero and is logged as a warning, so an undercount is
 visible. Nested models are walked layer by layer. A layer that is called more than once (shared
 weights) is counted for its first call only.
 """

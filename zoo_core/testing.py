@@ -91,7 +91,7 @@ def check_plugin(
 def plugin_components(plugin: str, plugins: LoadedPlugins | None = None) -> list[Component]:
     """Return the components that the plugin called ``plugin`` registered, or raise ContractError.
 
-    The error says when the plugin is not installed, failed to load or registered nothing.
+    The error names the reason: the plugin is not installed, did not load or registered nothing.
     """
     loaded = plugins or load_plugins()
     info = loaded.registry.plugins.get(plugin)
@@ -99,7 +99,7 @@ def plugin_components(plugin: str, plugins: LoadedPlugins | None = None) -> list
         known = ", ".join(sorted(loaded.registry.plugins)) or "none"
         raise ContractError(f"plugin {plugin!r} is not installed; the installed plugins are: {known}")
     if info.status != "loaded":
-        raise ContractError(f"plugin {plugin!r} is {info.status}: {info.error}")
+        raise ContractError(f"plugin {plugin!r} did not load (status {info.status}): {info.error}")
     components = [component for component in loaded.registry.components() if component.plugin == plugin]
     if not components:
         raise ContractError(f"plugin {plugin!r} loaded but registered no component")
@@ -181,9 +181,14 @@ def check_architecture(
     first case must also lower the loss on a fixed batch, predict the same after a ``.keras``
     save and load, and predict the same for an image alone or in a batch.
     """
+    import keras
+
     params = dict(params or {})
     if not cases:
         raise ValueError("check_architecture needs at least one (input shape, classes) case")
+    # Seeding before the builds makes the initial weights, and so the training check, the same
+    # whatever ran before in the process.
+    keras.utils.set_random_seed(0)
     models = [build_checked(component, shape, classes, params) for shape, classes in cases]
     check_min_input_size(component, params, channels=cases[0][0][2], num_classes=cases[0][1])
     if build_only:
@@ -233,7 +238,7 @@ def check_min_input_size(component: Component, params: Mapping[str, Any], channe
     """Check that the declared smallest input builds and that one pixel less is rejected clearly.
 
     The rejection must be a ParameterError (a ValueError from the factory) whose message names
-    the smallest size as ``HxW``; a shape error from inside TensorFlow does not count.
+    the smallest size as ``HxW``. A shape error from inside TensorFlow does not count.
     """
     min_height, min_width = (int(size) for size in component.metadata.get("min_input_size", (1, 1)))
     build_checked(component, (min_height, min_width, channels), num_classes, params)
@@ -279,13 +284,13 @@ def fixed_batch(input_shape: tuple[int, int, int], num_classes: int, seed: int =
 
 
 def check_learns(component: Component, model: Any, input_shape: tuple[int, int, int], num_classes: int,
-                 steps: int = 10, seed: int = 0) -> None:
+                 steps: int = 20, seed: int = 0) -> None:
     """Check that ``steps`` Adam steps (``LEARNING_RATE``) on a fixed batch lower the training loss.
 
-    The lowest loss of the later steps must fall below ``LEARN_FACTOR`` times the first one. The
-    loss is the training-mode loss that each step reports (dropout on, batch statistics), since
-    inference-mode batch-normalisation statistics move too slowly for a few steps; taking the
-    lowest one tolerates the noise of dropout and of small batches.
+    The lowest loss of the later steps must fall below ``LEARN_FACTOR`` times the first one.
+    Each step reports its training-mode loss (dropout on, batch statistics), because
+    inference-mode batch-normalisation statistics move too slowly in a few steps. Taking the
+    lowest loss tolerates the noise of dropout and of small batches.
     """
     import keras
 

@@ -97,8 +97,8 @@ def test_invalid_arguments_rejected(kwargs: dict[str, Any], message: str) -> Non
 
 @pytest.mark.slow
 def test_plugin_contract_checks(tmp_path: Path) -> None:
-    """Every architecture passes the build checks; resnet20 (zero-pad shortcuts, small stem) and
-    resnet18 (projections, ImageNet stem) pass the training, reload and batch checks too."""
+    """Every architecture passes the build checks. resnet20 (zero-pad shortcuts, small stem) and
+    resnet18 (projections, ImageNet stem) also pass the training, reload and batch checks."""
     params = {"resnet18": NARROW, "resnet34": NARROW, "resnet50": NARROW}
     build_only = ("resnet32", "resnet44", "resnet56", "resnet34", "resnet50")
     testing.check_plugin("resnet", architecture_params=params, build_only=build_only, work_dir=tmp_path)
@@ -127,3 +127,17 @@ def test_resnet20_trains_on_digits(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     metrics = json.loads((tmp_path / "run" / "metrics.json").read_text(encoding="utf-8"))
     assert metrics["test"]["accuracy"] >= 0.8
+
+
+def test_listed_from_zoo_resnet() -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from zoo_core.cli import main
+
+    result = CliRunner().invoke(main, ["list", "architecture", "--json"], catch_exceptions=False)
+    listed = {item["name"]: item for item in json.loads(result.output)}
+    for name in ("resnet18", "resnet20", "resnet32", "resnet34", "resnet44", "resnet50", "resnet56"):
+        assert listed[name]["distribution"] == "zoo-resnet"
+        assert listed[name]["id"] == f"resnet:{name}"

@@ -8,8 +8,9 @@ networks have the 7x7 stride-2 stem with 3x3 max pooling and four stages with 64
 Convolutions have no bias because batch normalisation follows each one, as in the reference
 implementations, so ResNet-18 and ResNet-50 at 224x224x3 with 1,000 classes have 11,689,512 and
 25,557,032 trainable parameters (the counts of torchvision's ``resnet18`` and ``resnet50``).
-ResNet-50 strides in the 3x3 convolution of its bottleneck blocks, as torchvision does, which
-gives 4.1 G multiply-adds; the paper's variant strides in the first 1x1 convolution (3.8 G).
+ResNet-50 strides in the 3x3 convolution of its bottleneck blocks, as torchvision's ``resnet50``
+does ("ResNet V1.5", 4.09 G multiply-adds at 224x224x3). The paper strides in the first 1x1
+convolution, which costs fewer multiply-adds for the same parameters.
 
 Every convolution and pooling layer pads its input so that a stride-2 layer maps a size ``s`` to
 ``ceil(s / 2)`` and a 1x1 map stays 1x1: every input of at least 1x1 pixels works.

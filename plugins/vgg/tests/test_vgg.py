@@ -91,16 +91,16 @@ def test_invalid_arguments_rejected(kwargs: dict[str, Any], message: str) -> Non
 
 @pytest.mark.slow
 def test_plugin_contract_checks(tmp_path: Path) -> None:
-    """Every architecture passes the build checks; the small ones and one published layout with
-    batch normalisation pass the training, reload and batch checks too."""
+    """Every architecture passes the build checks, and the small ones also pass the training,
+    reload and batch checks."""
     narrow = {name: NARROW for name in PUBLISHED_CONVS}
     testing.check_plugin("vgg", architecture_params=narrow, build_only=PUBLISHED_CONVS, work_dir=tmp_path)
 
 
 @pytest.mark.slow
-def test_published_layout_with_batch_norm_passes_all_checks(tmp_path: Path) -> None:
-    component = testing.plugin_components("vgg")
-    vgg11 = next(c for c in component if c.name == "vgg11")
+def test_vgg11_batch_norm_full_checks(tmp_path: Path) -> None:
+    components = testing.plugin_components("vgg")
+    vgg11 = next(component for component in components if component.name == "vgg11")
     testing.check_architecture(vgg11, params={**NARROW, "batch_norm": True}, work_dir=tmp_path)
 
 
@@ -126,3 +126,17 @@ def test_vgg_tiny_trains_on_digits(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     metrics = json.loads((tmp_path / "run" / "metrics.json").read_text(encoding="utf-8"))
     assert metrics["test"]["accuracy"] >= 0.8
+
+
+def test_listed_from_zoo_vgg() -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from zoo_core.cli import main
+
+    result = CliRunner().invoke(main, ["list", "architecture", "--json"], catch_exceptions=False)
+    listed = {item["name"]: item for item in json.loads(result.output)}
+    for name in (*PUBLISHED_CONVS, "vgg-small", "vgg-tiny"):
+        assert listed[name]["distribution"] == "zoo-vgg"
+        assert listed[name]["id"] == f"vgg:{name}"

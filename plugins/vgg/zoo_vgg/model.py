@@ -52,8 +52,8 @@ def build_vgg(
     ``width`` multiplies every convolution's filter count (rounded, at least 1). With
     ``batch_norm`` each convolution drops its bias and is followed by batch normalisation.
     ``head`` turns the last feature map into a vector by flattening it or by global average or
-    max pooling; ``dense_layers`` dense layers of ``dense_units`` units, each followed by dropout,
-    then lead to the linear output layer. Raises ValueError for an invalid argument.
+    max pooling. Then come ``dense_layers`` dense layers of ``dense_units`` units, each followed
+    by dropout, and the linear output layer. Raises ValueError for an invalid argument.
     """
     shape = _check_arguments(layout, input_shape, num_classes, width, dropout, dense_units, dense_layers)
     import keras
@@ -74,7 +74,7 @@ def _features(x: Any, stages: tuple[tuple[int, ...], ...], shape: tuple[int, int
     """Apply the convolution stages and the pooling after each one."""
     import keras
 
-    height, width_px = shape[0], shape[1]
+    map_height, map_width = shape[0], shape[1]
     for stage, filters_list in enumerate(stages, start=1):
         for index, filters in enumerate(filters_list, start=1):
             name = f"stage{stage}_conv{index}"
@@ -83,10 +83,10 @@ def _features(x: Any, stages: tuple[tuple[int, ...], ...], shape: tuple[int, int
             if batch_norm:
                 x = keras.layers.BatchNormalization(momentum=0.9, epsilon=1e-5, name=f"{name}_bn")(x)
             x = keras.layers.Activation(activation, name=f"{name}_{activation}")(x)
-        pool = (2 if height >= 2 else 1, 2 if width_px >= 2 else 1)
+        pool = (2 if map_height >= 2 else 1, 2 if map_width >= 2 else 1)
         if pool != (1, 1):
             x = keras.layers.MaxPooling2D(pool_size=pool, strides=pool, name=f"stage{stage}_pool")(x)
-            height, width_px = height // pool[0], width_px // pool[1]
+            map_height, map_width = map_height // pool[0], map_width // pool[1]
     return x
 
 

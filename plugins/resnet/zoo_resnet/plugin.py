@@ -1,10 +1,11 @@
-"""Registers the ResNet architectures; this module imports neither TensorFlow nor Keras."""
+"""Registers the ResNet architectures. Neither this module nor zoo_resnet.model imports TensorFlow or Keras at import time."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from zoo_core import hookimpl
+from zoo_resnet.model import MIN_INPUT_SIZE
 
 _MODEL = "zoo_resnet.model"
 _PAPER = "K. He, X. Zhang, S. Ren and J. Sun, Deep Residual Learning for Image Recognition, CVPR 2016"
@@ -35,6 +36,6 @@ def zoo_register_architectures(register: Any) -> None:
                 "paper": _PAPER,
                 "outputs": "logits",
                 "designed_for": designed_for,
-                "min_input_size": [1, 1],
+                "min_input_size": list(MIN_INPUT_SIZE),
             },
         )

@@ -1,10 +1,11 @@
-"""Registers the VGG architectures; this module imports neither TensorFlow nor Keras."""
+"""Registers the VGG architectures. Neither this module nor zoo_vgg.model imports TensorFlow or Keras at import time."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from zoo_core import hookimpl
+from zoo_vgg.model import MIN_INPUT_SIZE
 
 _MODEL = "zoo_vgg.model"
 _PAPER = ("K. Simonyan and A. Zisserman, Very Deep Convolutional Networks for Large-Scale Image "
@@ -37,6 +38,6 @@ def zoo_register_architectures(register: Any) -> None:
                 "paper": _PAPER,
                 "outputs": "logits",
                 "designed_for": designed_for,
-                "min_input_size": [1, 1],
+                "min_input_size": list(MIN_INPUT_SIZE),
             },
         )

@@ -1,4 +1,7 @@
-"""Registers the ResNet architectures. Neither this module nor zoo_resnet.model imports TensorFlow or Keras at import time."""
+"""Registers the ResNet architectures.
+
+Neither this module nor ``zoo_resnet.model`` imports TensorFlow or Keras at import time.
+"""
 
 from __future__ import annotations
 

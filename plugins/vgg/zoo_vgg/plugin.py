@@ -1,4 +1,7 @@
-"""Registers the VGG architectures. Neither this module nor zoo_vgg.model imports TensorFlow or Keras at import time."""
+"""Registers the VGG architectures.
+
+Neither this module nor ``zoo_vgg.model`` imports TensorFlow or Keras at import time.
+"""
 
 from __future__ import annotations
 

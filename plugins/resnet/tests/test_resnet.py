@@ -105,13 +105,22 @@ def test_plugin_contract_checks(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_published_counts() -> None:
-    resnet18 = model_stats(resnet.resnet18((224, 224, 3), 1000))
-    assert resnet18["params"] == 11_689_512
-    assert resnet18["macs"] == pytest.approx(1.8e9, rel=0.02)
-    resnet50 = model_stats(resnet.resnet50((224, 224, 3), 1000))
-    assert resnet50["params"] == 25_557_032
-    assert resnet50["macs"] == pytest.approx(4.1e9, rel=0.02)
+@pytest.mark.parametrize(("name", "params", "macs"), [("resnet18", 11_689_512, 1.8e9), ("resnet50", 25_557_032, 4.1e9)])
+def test_published_counts_in_zoo_info(name: str, params: int, macs: float) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from zoo_core.cli import main
+
+    result = CliRunner().invoke(main, ["info", name, "--input-shape", "224,224,3", "--classes", "1000", "--json"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    description = json.loads(result.output)
+    assert description["params"] == params
+    assert description["macs"] == pytest.approx(macs, rel=0.02)
+    assert description["flops"] == 2 * description["macs"]
+    assert description["metadata"]["family"] == "resnet"
 
 
 @pytest.mark.slow

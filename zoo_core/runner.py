@@ -273,6 +273,9 @@ def _fit(model: Any, resolved: ResolvedRun, dataset: Dataset, splits: Mapping[st
         callbacks.append(keras.callbacks.TensorBoard(log_dir=str(context.run_dir / "tensorboard")))
     # Last, so that the checkpoint holds what the schedule callbacks changed at this epoch's end.
     callbacks.append(session.checkpoint_callback(model, epoch_end, schedule_callbacks, after_checkpoint))
+    from zoo_core.strategy import prepare_fit
+
+    prepare_fit(model, session.strategy, train_data)
     try:
         model.fit(train_data, epochs=training["epochs"], initial_epoch=session.first_epoch, steps_per_epoch=steps,
                   verbose=0, callbacks=callbacks, shuffle=False, class_weight=class_weight)

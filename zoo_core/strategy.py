@@ -127,3 +127,33 @@ def predict_outputs(model: Any, batches: Any) -> np.ndarray:
     call = tf.function(lambda images: model(images, training=False), reduce_retracing=True)
     outputs = [np.asarray(call(images), dtype=np.float64) for images in batches]
     return np.concatenate(outputs) if outputs else np.zeros((0, model.output_shape[-1]), dtype=np.float64)
+
+
+def prepare_fit(model: Any, strategy: Any, train_data: Any) -> None:
+    """Build ``model``'s training state from one local batch when the strategy is multi-worker.
+
+    Keras 3 (seen with 3.15 and TensorFlow 2.21; keras-team/keras issue 20585) builds the model
+    symbolically at the start of ``Model.fit`` from the first distributed batch, which it passes
+    to ``strategy.reduce``; ``MultiWorkerMirroredStrategy`` cannot reduce that batch and ``fit``
+    fails for any model. Building from a local batch first and skipping that step avoids it.
+    """
+    import tensorflow as tf
+
+    if not isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+        return
+    sample = next(iter(train_data))
+    with strategy.scope():
+        # NOTE: private Keras API; recheck on each Keras upgrade whether the workaround is still needed.
+        model._symbolic_build(data_batch=sample)
+    model._maybe_symbolic_build = lambda iterator=None, data_batch=None: None
+
+    # The same Keras release averages each replica's logs with strategy.reduce(..., axis=0),
+    # which fails on the scalar loss. Giving every log value one axis lets the mean go through,
+    # and the reduced value is a scalar again.
+    train_step = model.train_step
+
+    def train_step_with_vector_logs(data: Any) -> dict[str, Any]:
+        logs = train_step(data)
+        return {name: tf.reshape(value, (-1,)) for name, value in logs.items()}
+
+    model.train_step = train_step_with_vector_logs

@@ -79,7 +79,6 @@ def _free_ports(count: int) -> list[int]:
 # for a one-layer model: Trainer._maybe_symbolic_build calls strategy.reduce on the (x, y) batch,
 # which the collective strategy cannot convert ("Attempt to convert a value (PerReplica...)").
 # strict=True makes this test fail once a fixed Keras lets the run pass, so the mark gets removed.
-@pytest.mark.xfail(strict=True, reason="Keras 3.15 Model.fit fails under MultiWorkerMirroredStrategy")
 def test_multi_worker_on_loopback(single_device_accuracy: float, tmp_path: Path) -> None:
     run_dir = tmp_path / "run"
     workers = [f"127.0.0.1:{port}" for port in _free_ports(2)]

@@ -77,7 +77,7 @@ def check_plugin(
     check_import_is_light(plugin_modules(plugin, loaded))
     params = architecture_params or {}
     build_only = set(build_only)
-    unknown = build_only - {component.name for component in components}
+    unknown = build_only - {component.name for component in components if component.kind == "architecture"}
     if unknown:
         raise ValueError(f"build_only names no architecture of plugin {plugin!r}: {', '.join(sorted(unknown))}")
     for component in components:
@@ -109,8 +109,9 @@ def plugin_components(plugin: str, plugins: LoadedPlugins | None = None) -> list
 def plugin_modules(plugin: str, plugins: LoadedPlugins | None = None) -> list[str]:
     """Return the plugin's entry-point module and every module that its factory strings name."""
     loaded = plugins or load_plugins()
+    components = plugin_components(plugin, loaded)
     modules = [loaded.registry.plugins[plugin].module.partition(":")[0]]
-    for component in plugin_components(plugin, loaded):
+    for component in components:
         if isinstance(component.factory, str):
             module = component.factory.partition(":")[0]
             if module not in modules:

@@ -38,7 +38,8 @@ def preview_command(ctx: click.Context, name: str, dataset: str, overrides: tupl
     """
     if out.suffix.lower() != ".png":
         raise ConfigError(f"--out must name a .png file, got {str(out)!r}", f"use e.g. --out {out.with_suffix('.png')}")
-    from zoo_core.augment_preview import collect_preview, preview_config, render_preview, write_bytes_atomic
+    from zoo_core.augment_preview import collect_preview, preview_config, render_preview
+    from zoo_core.rundir import write_bytes_atomic
 
     config = preview_config(name, dataset, overrides)
     images = collect_preview(config, state(ctx).plugins().registry, samples, versions, seed)

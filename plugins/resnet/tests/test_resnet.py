@@ -87,7 +87,9 @@ def test_odd_and_one_pixel_inputs(size: int, stage_sizes: list[int]) -> None:
     [({"input_shape": (8, 0, 1)}, "smallest input it accepts is 1x1"),
      ({"input_shape": (8, 8, 0)}, "at least 1 input channel"),
      ({"num_classes": 0}, "num_classes to be an integer of at least 2"),
-     ({"width": -1.0}, "width must be a positive multiplier")],
+     ({"width": -1.0}, "width must be a positive multiplier"),
+     ({"shortcut": "B"}, "shortcut must be one of zero-pad, projection, all-projection, got 'B'"),
+     ({"stem": "large"}, "stem must be one of small, imagenet, got 'large'")],
 )
 def test_invalid_arguments_rejected(kwargs: dict[str, Any], message: str) -> None:
     arguments = {"input_shape": (8, 8, 1), "num_classes": 10, **kwargs}

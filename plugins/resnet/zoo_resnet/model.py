@@ -22,7 +22,7 @@ convolution with batch normalisation there (B); ``all-projection`` projects in e
 
 from __future__ import annotations
 
-from typing import Any, Literal, Sequence
+from typing import Any, Literal, Sequence, get_args
 
 from zoo_core.arch_args import check_input_shape, check_num_classes, scale_width
 
@@ -65,6 +65,10 @@ def build_resnet(
     Raises ValueError for an invalid argument.
     """
     shape = _check_arguments(layout, input_shape, num_classes, width)
+    for name, value, choices in (("activation", activation, Activation), ("shortcut", shortcut, Shortcut),
+                                 ("stem", stem, Stem)):
+        if value not in get_args(choices):
+            raise ValueError(f"{name} must be one of {', '.join(get_args(choices))}, got {value!r}")
     import keras
 
     blocks, block_type, stage_filters = LAYOUTS[layout]

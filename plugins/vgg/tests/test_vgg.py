@@ -81,7 +81,9 @@ def test_activation_choice() -> None:
      ({"width": 0.0}, "width must be a positive multiplier"),
      ({"dropout": 1.0}, "dropout must lie in \\[0, 1\\)"),
      ({"dense_layers": -1}, "dense_layers must be 0 or more"),
-     ({"dense_units": 0}, "dense_units must be at least 1")],
+     ({"dense_units": 0}, "dense_units must be at least 1"),
+     ({"head": "mean"}, "head must be one of flatten, avg, max, got 'mean'"),
+     ({"activation": "softmax"}, "activation must be one of relu, .*, got 'softmax'")],
 )
 def test_invalid_arguments_rejected(kwargs: dict[str, Any], message: str) -> None:
     arguments = {"input_shape": (8, 8, 1), "num_classes": 10, **kwargs}

@@ -13,7 +13,7 @@ pooling layer, so every input of at least 1x1 pixels works, including 8x8 digits
 
 from __future__ import annotations
 
-from typing import Any, Literal, Sequence
+from typing import Any, Literal, Sequence, get_args
 
 from zoo_core.arch_args import check_input_shape, check_num_classes, scale_width
 
@@ -56,6 +56,8 @@ def build_vgg(
     by dropout, and the linear output layer. Raises ValueError for an invalid argument.
     """
     shape = _check_arguments(layout, input_shape, num_classes, width, dropout, dense_units, dense_layers)
+    _check_choice("activation", activation, Activation)
+    _check_choice("head", head, Head)
     import keras
 
     inputs = keras.Input(shape=shape)
@@ -98,6 +100,11 @@ def _head(x: Any, head: str) -> Any:
     if head == "avg":
         return keras.layers.GlobalAveragePooling2D(name="global_avg_pool")(x)
     return keras.layers.GlobalMaxPooling2D(name="global_max_pool")(x)
+
+
+def _check_choice(name: str, value: str, choices: Any) -> None:
+    if value not in get_args(choices):
+        raise ValueError(f"{name} must be one of {', '.join(get_args(choices))}, got {value!r}")
 
 
 def _check_arguments(layout: str, input_shape: Sequence[int], num_classes: int, width: float, dropout: float,

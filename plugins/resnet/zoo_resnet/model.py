@@ -15,9 +15,10 @@ convolution, which costs fewer multiply-adds for the same parameters.
 Every convolution and pooling layer pads its input so that a stride-2 layer maps a size ``s`` to
 ``ceil(s / 2)`` and a 1x1 map stays 1x1: every input of at least 1x1 pixels works.
 
-Shortcuts (the paper's options A, B and C): ``zero-pad`` subsamples the input and pads the new
-channels with zeros where the shape changes (A, no parameters); ``projection`` uses a strided 1x1
-convolution with batch normalisation there (B); ``all-projection`` projects in every block (C).
+Shortcuts follow the paper's options A, B and C. Where a block changes the shape, ``zero-pad``
+(A) subsamples the input and pads the new channels with zeros, with no parameters, and
+``projection`` (B) uses a strided 1x1 convolution with batch normalisation. ``all-projection``
+(C) projects in every block.
 """
 
 from __future__ import annotations

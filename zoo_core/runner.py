@@ -339,7 +339,25 @@ def _write_splits(run_dir: Path, dataset: Dataset, splits: Mapping[str, np.ndarr
         "class_counts": {name: np.bincount(dataset.labels[indices], minlength=dataset.num_classes).tolist()
                          for name, indices in splits.items()},
         "ids": {name: [ids[i] for i in indices] for name, indices in splits.items()},
+        # What the loader found: source path, class-order rule, skipped files with reasons...
+        "dataset": _json_safe(dataset.details),
     })
+
+
+def _json_safe(value: Any) -> Any:
+    """Return ``value`` with mapping keys made strings, so that any loader's details fit in JSON."""
+    if isinstance(value, Mapping):
+        return {_json_key(key): _json_safe(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(item) for item in value]
+    return value
+
+
+def _json_key(key: Any) -> str:
+    """Return a mapping key as text: an image size (height, width) becomes ``"HxW"``."""
+    if isinstance(key, tuple):
+        return "x".join(str(part) for part in key)
+    return str(key)
 
 
 def _call_hook(plugins: LoadedPlugins, name: str, **kwargs: Any) -> None:

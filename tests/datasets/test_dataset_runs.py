@@ -46,6 +46,9 @@ def test_run_on_image_folder(tmp_path: Path, zoo: Callable[..., Any], make_photo
     all_ids = [file for ids in splits["ids"].values() for file in ids]
     assert sorted(all_ids) == sorted(p.relative_to(photos).as_posix() for p in photos.rglob("IMG_*"))
     assert [sum(counts) for counts in zip(*splits["class_counts"].values())] == [12, 12, 12]
+    assert splits["dataset"]["path"] == str(photos)
+    assert "natural" in splits["dataset"]["class_order"]
+    assert splits["dataset"]["skipped_count"] == 0
     metrics = _read(run_dir, "metrics.json")
     assert 0.0 <= metrics["test"]["accuracy"] <= 1.0
     config = _read(run_dir, "config.json")
@@ -82,3 +85,24 @@ def test_run_on_mnist_idx(tmp_path: Path, zoo: Callable[..., Any], make_idx: Cal
     assert splits["class_counts"]["test"] == np.bincount(labels[200:], minlength=10).tolist()
     metrics = _read(run_dir, "metrics.json")
     assert set(metrics) == {"train", "validation", "test"}
+
+
+def test_run_records_skipped_files(tmp_path: Path, zoo: Callable[..., Any],
+                                   make_photo: Callable[..., Image.Image]) -> None:
+    photos = tmp_path / "photos"
+    for hue, name in enumerate(["cat", "dog"]):
+        (photos / name).mkdir(parents=True)
+        for index in range(8):
+            make_photo(20, 20, seed=10 * hue + index, hue=hue).save(photos / name / f"{index}.png")
+    (photos / "dog" / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
+    run_dir = tmp_path / "run"
+
+    result = zoo("run", "--dataset", "image-folder", "--set", f"dataset.path={photos}",
+                 "--set", "dataset.image_size=16", "--set", 'dataset.on_error="skip"', *SMALL_CNN,
+                 "--out", str(run_dir))
+
+    assert result.exit_code == 0, result.output
+    details = _read(run_dir, "splits.json")["dataset"]
+    assert details["skipped_count"] == 1
+    assert details["skipped"][0]["file"] == "dog/broken.jpg"
+    assert details["skipped"][0]["reason"]

@@ -172,6 +172,8 @@ def test_schedule_reaches_optimizer(tmp_path: Path) -> None:
     train_size = len(json.loads((result.run_dir / "splits.json").read_text(encoding="utf-8"))["ids"]["train"])
     assert int(model.optimizer.iterations.numpy()) == 2 * -(-train_size // 16)
     assert float(model.optimizer.learning_rate.numpy()) == pytest.approx(0.125 * 0.5**2)
+    rates = [row["learning_rate"] for row in result.history]
+    assert rates == pytest.approx([0.125, 0.125 * 0.5])
 
 
 @pytest.mark.slow

@@ -74,6 +74,7 @@ class EpochEnd(keras.callbacks.Callback):
                 row[key] = float(value)
         for name, value in self.score_validation().items():
             row[f"val_{name}"] = value
+        row["learning_rate"] = _last_step_learning_rate(self.model.optimizer)
         if logs_in is not None:
             # Later callbacks, such as TensorBoard, see the whole-split validation metrics too.
             logs_in.update({key: value for key, value in row.items() if key != "epoch"})
@@ -110,6 +111,20 @@ class EpochCheckpoint(keras.callbacks.Callback):
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         self.save(epoch + 1)
         self.after_save(epoch + 1)
+
+
+def _last_step_learning_rate(optimizer: Any) -> float:
+    """Return the rate that the epoch's last step used, before an epoch-level schedule changes it.
+
+    ``optimizer.learning_rate`` evaluates a step schedule at the current iteration count, which is
+    the rate of the next step, so the schedule is evaluated one step back instead.
+    """
+    # NOTE: Keras 3 keeps the schedule object only in the private attribute _learning_rate.
+    schedule = getattr(optimizer, "_learning_rate", None)
+    if isinstance(schedule, keras.optimizers.schedules.LearningRateSchedule):
+        step = max(0, int(keras.ops.convert_to_numpy(optimizer.iterations)) - 1)
+        return float(keras.ops.convert_to_numpy(schedule(step)))
+    return float(keras.ops.convert_to_numpy(optimizer.learning_rate))
 
 
 def _progress_bar(epochs: int, show: bool, initial: int = 0) -> Any:

@@ -59,8 +59,13 @@ class ArchitectureBench:
     def __init__(self, task: dict[str, Any]) -> None:
         import keras
 
+        from zoo_core.plugins import load_plugins
+
         self.task = task
         keras.mixed_precision.set_global_policy(task["precision"])
+        selection = {"allow": task["allowed_plugins"]} if task.get("allowed_plugins") else {}
+        plugins = load_plugins(disabled=task.get("disabled_plugins", ()), **selection)
+        self.component = plugins.registry.get("architecture", task["architecture"])
         self.memory = MemoryProbe()
         self.model: Any = None
 
@@ -106,13 +111,8 @@ class ArchitectureBench:
         }
 
     def _build(self) -> Any:
-        from zoo_core.plugins import load_plugins
-
-        selection = {"allow": self.task["allowed_plugins"]} if self.task.get("allowed_plugins") else {}
-        plugins = load_plugins(disabled=self.task.get("disabled_plugins", ()), **selection)
-        component = plugins.registry.get("architecture", self.task["architecture"])
-        return component.build(self.task.get("params", {}), input_shape=tuple(self.task["input_shape"]),
-                               num_classes=self.task["num_classes"])
+        return self.component.build(self.task.get("params", {}), input_shape=tuple(self.task["input_shape"]),
+                                    num_classes=self.task["num_classes"])
 
     def _compile_and_first_step(self, batch_size: int) -> float:
         """Compile the model and run one training step; return the seconds both took.

@@ -9,8 +9,11 @@ The rules:
 - EXIF orientation is applied first, so a photo taken on its side comes out upright.
 - Transparent pixels (RGBA, LA, palette images with a transparent colour) are composited on a
   white background, ``BACKGROUND``. That is what viewers show for transparent icons and scans.
-- 16-bit images are scaled from 0..65535 to 0..255 (divided by 257) in float32, not clipped.
-- CMYK, YCbCr, HSV and bilevel images are converted by Pillow, which cannot convert LAB.
+- 16-bit images are scaled from 0..65535 to 0..255 (divided by 257) in float32, keeping the
+  fraction and without clipping.
+- CMYK, YCbCr, HSV and bilevel images are converted by Pillow. LAB images are converted to sRGB
+  with Pillow's ImageCms (LittleCMS), as ``Image.convert`` does in Pillow 13, so that older
+  Pillow versions give the same pixels.
 - One channel means luma (ITU-R 601-2, Pillow's ``L``) and three channels mean RGB. A grey image
   becomes three equal channels.
 - With ``image_size`` set, the image is resized to exactly (height, width) with the chosen
@@ -22,6 +25,7 @@ The result is a float32 array of shape (height, width, channels) with values in 
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import warnings
@@ -34,7 +38,7 @@ import numpy as np
 from zoo_core.errors import DataError
 
 if TYPE_CHECKING:
-    from PIL import Image
+    from PIL import Image, ImageCms
 
 #: File extensions, compared in lower case, that mark a file as an image.
 IMAGE_EXTENSIONS: frozenset[str] = frozenset({
@@ -223,7 +227,10 @@ def _convert_mode(image: "Image.Image", channels: int) -> "Image.Image":
 
     mode = image.mode
     if mode in _SIXTEEN_BIT_MODES:
-        return image.convert("I").point(lambda value: value * (1 / 257), "F")
+        # Pillow 13's point() on a mode I image ignores the requested mode F and returns integers,
+        # so the division is done in numpy to keep the fraction.
+        scaled = np.asarray(image.convert("I"), dtype=np.float32) / np.float32(257)
+        return Image.fromarray(scaled)
     if mode == "F":
         raise DataError("32-bit floating-point images are not supported",
                         "save the image with 8 or 16 bits per channel")
@@ -231,8 +238,33 @@ def _convert_mode(image: "Image.Image", channels: int) -> "Image.Image":
         rgba = image.convert("RGBA")
         background = Image.new("RGBA", rgba.size, (BACKGROUND, BACKGROUND, BACKGROUND, 255))
         image = Image.alpha_composite(background, rgba).convert("RGB")
+    if image.mode == "LAB":
+        image = _lab_to_rgb(image)
     target = "L" if channels == 1 else "RGB"
     return image if image.mode == target else image.convert(target)
+
+
+def _lab_to_rgb(image: "Image.Image") -> "Image.Image":
+    """Convert a LAB image to sRGB through LittleCMS.
+
+    Pillow stores a and b as signed bytes, as TIFF's CIELab does, so raw bytes (0, 0, 0) are black.
+    """
+    from PIL import ImageCms
+
+    transform = _lab_transform()
+    if transform is None:
+        raise DataError("LAB images need Pillow's ImageCms module, which this Pillow lacks",
+                        "install a Pillow build with LittleCMS, or save the image as RGB")
+    return ImageCms.applyTransform(image, transform)
+
+
+@functools.cache
+def _lab_transform() -> "ImageCms.ImageCmsTransform | None":
+    try:
+        from PIL import ImageCms
+    except ImportError:
+        return None
+    return ImageCms.buildTransform(ImageCms.createProfile("LAB"), ImageCms.createProfile("sRGB"), "LAB", "RGB")
 
 
 def _has_alpha(image: "Image.Image") -> bool:

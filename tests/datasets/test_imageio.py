@@ -99,6 +99,38 @@ def test_sixteen_bit_scaled_without_clipping(tmp_path: Path) -> None:
     np.testing.assert_allclose(array[0, :, 0], [0.0, 1.0, 128.0, 255.0], atol=1e-3)
 
 
+def test_sixteen_bit_keeps_fraction(tmp_path: Path) -> None:
+    Image.fromarray(np.full((2, 3), 27219, dtype=np.uint16)).save(tmp_path / "deep.png")
+
+    grey = load_image(tmp_path / "deep.png", channels=1)
+    resized = load_image(tmp_path / "deep.png", channels=3, image_size=(4, 6))
+
+    assert grey.dtype == np.float32
+    np.testing.assert_allclose(grey, 27219 / 257, rtol=1e-6)
+    np.testing.assert_allclose(resized, 27219 / 257, rtol=1e-5)
+
+
+def test_lab_converted_to_rgb(tmp_path: Path) -> None:
+    # TIFF's CIELab stores L as 0..255 for 0..100 and a, b as signed bytes: black, white, red and
+    # a = b = -128, a saturated blue.
+    lab = np.array([[[0, 0, 0], [255, 0, 0], [136, 80, 67], [0, 128, 128]]], dtype=np.uint8)
+    Image.frombytes("LAB", (4, 1), lab.tobytes()).save(tmp_path / "lab.tif")
+    assert Image.open(tmp_path / "lab.tif").mode == "LAB"
+
+    rgb = load_image(tmp_path / "lab.tif", channels=3)
+    grey = load_image(tmp_path / "lab.tif", channels=1)
+
+    np.testing.assert_allclose(rgb[0, 0], [0, 0, 0], atol=3)
+    np.testing.assert_allclose(rgb[0, 1], [255, 255, 255], atol=3)
+    assert rgb[0, 2, 0] > 200
+    assert rgb[0, 2, 1] < 40
+    assert rgb[0, 2, 2] < 40
+    assert rgb[0, 3, 2] > 150
+    assert rgb[0, 3, 0] < 40
+    assert grey[0, 0, 0] < 3
+    assert grey[0, 1, 0] > 252
+
+
 def test_exif_orientation_applied(tmp_path: Path) -> None:
     # The stored image is 4 wide and 2 high, with the left half black and the right half white.
     # Orientation 6 tells viewers to rotate it 90 degrees clockwise, to 2 wide and 4 high, black on top.

@@ -2,11 +2,17 @@
 
 Inspection builds the dataset as a run would, but never imports TensorFlow. A dataset factory
 with an ``on_error`` parameter is built with ``on_error="skip"`` so that every file that cannot
-be decoded is listed, each marked with what the user's setting does to it at run time.
+be decoded is listed, each marked with what the user's setting does to it at run time. When the
+user's setting is ``"stop"``, log records that a loader marks with the attribute ``skipped_files``
+(``logger.warning(..., extra={"skipped_files": count})``) are dropped, because those files would
+stop the run rather than be skipped, as the report states.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Mapping
 
 import numpy as np
@@ -33,7 +39,8 @@ def inspect_dataset(registry: Registry, name: str, params: Mapping[str, Any],
     build_params = dict(checked)
     if "on_error" in component.parameters():
         build_params["on_error"] = "skip"
-    dataset = component.build(build_params, seed=settings["seed"])
+    with _dropping_skip_warnings(on_error != "skip"):
+        dataset = component.build(build_params, seed=settings["seed"])
     splits = make_splits(dataset, settings["seed"], settings["validation_fraction"], settings["test_fraction"])
     details = dict(dataset.details)
     return {
@@ -50,6 +57,35 @@ def inspect_dataset(registry: Registry, name: str, params: Mapping[str, Any],
         "ignored": details.pop("ignored", []),
         "details": {key: value for key, value in details.items() if key != "skipped_count"},
     }
+
+
+class _SkipWarningFilter(logging.Filter):
+    """Drop log records that a loader marks with the attribute ``skipped_files``."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not hasattr(record, "skipped_files")
+
+
+@contextmanager
+def _dropping_skip_warnings(active: bool) -> Iterator[None]:
+    """Drop marked records at the handlers of the root and ``zoo_core`` loggers while active.
+
+    Handler filters see records propagated from child loggers, which logger filters do not.
+    """
+    if not active:
+        yield
+        return
+    handlers = {*logging.getLogger().handlers, *logging.getLogger("zoo_core").handlers}
+    if logging.lastResort is not None:
+        handlers.add(logging.lastResort)
+    drop = _SkipWarningFilter()
+    for handler in handlers:
+        handler.addFilter(drop)
+    try:
+        yield
+    finally:
+        for handler in handlers:
+            handler.removeFilter(drop)
 
 
 def _describe_splits(dataset: Dataset, splits: Mapping[str, np.ndarray]) -> dict[str, dict[str, Any]]:

@@ -81,6 +81,22 @@ def test_inspect_idx_format_error(tmp_path: Path, zoo: Callable[..., Any], make_
     assert "contains 3 images but train-labels-idx1-ubyte contains 2 labels" in result.output
 
 
+def test_inspect_stop_mode_logs_no_skips(tmp_path: Path, zoo: Callable[..., Any],
+                                         class_folder: Callable[..., Path]) -> None:
+    root = _folder_with_problems(tmp_path / "photos", class_folder)
+    (root / "2" / "broken.png").write_bytes(b"not an image")
+
+    stop = zoo("data", "inspect", "image-folder", "--set", f"path={root}", "--set", "image_size=8")
+    skip = zoo("data", "inspect", "image-folder", "--set", f"path={root}", "--set", "image_size=8",
+               "--set", "on_error=skip")
+
+    assert stop.exit_code == 1
+    assert "  2/broken.png: not a recognised image format [stops the run]" in stop.stdout.splitlines()
+    assert "skipped" not in stop.stderr
+    assert skip.exit_code == 0
+    assert "skipped 2 files that cannot be decoded" in skip.stderr
+
+
 def test_inspect_unknown_parameter(tmp_path: Path, zoo: Callable[..., Any]) -> None:
     result = zoo("data", "inspect", "image-folder", "--set", f"pth={tmp_path}")
 

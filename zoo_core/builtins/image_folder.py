@@ -219,7 +219,9 @@ def _report_failures(decoded: DecodedFiles, on_error: str) -> None:
         return
     lines = [f"{decoded.relative_paths[i]}: {reason}" for i, reason in sorted(decoded.failed.items())]
     if on_error == "skip":
-        logger.warning("skipped %d files that cannot be decoded: %s", len(lines), "; ".join(lines[:10]))
+        # ``zoo data inspect`` drops records marked with ``skipped_files`` when on_error is "stop".
+        logger.warning("skipped %d files that cannot be decoded: %s", len(lines), "; ".join(lines[:10]),
+                       extra={"skipped_files": len(lines)})
         return
     shown = "\n  ".join(lines[:20])
     more = f"\n  ... and {len(lines) - 20} more" if len(lines) > 20 else ""

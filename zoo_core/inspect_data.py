@@ -54,6 +54,7 @@ def inspect_dataset(registry: Registry, name: str, params: Mapping[str, Any],
         "image_sizes": details.pop("image_sizes", {}),
         "image_modes": details.pop("image_modes", {}),
         "problems": _describe_problems(details.pop("skipped", []), on_error),
+        "warnings": _check_classes(dataset, splits),
         "ignored": details.pop("ignored", []),
         "details": {key: value for key, value in details.items() if key != "skipped_count"},
     }
@@ -103,6 +104,36 @@ def _describe_classes(dataset: Dataset, splits: Mapping[str, np.ndarray]) -> lis
     ]
 
 
+def _check_classes(dataset: Dataset, splits: Mapping[str, np.ndarray]) -> list[dict[str, str]]:
+    """Return the class problems of ``dataset`` and ``splits``, each with what a run does about it.
+
+    A run stops when the dataset has fewer than two classes or a class has no training sample.
+    A class missing from a non-empty validation or test split only leaves its scores there undefined.
+    """
+    if dataset.num_classes < 2:
+        found = f"{dataset.num_classes} class" + ("" if dataset.num_classes == 1 else "es")
+        names = ", ".join(repr(name) for name in dataset.class_names) or "none"
+        return [{"message": f"the dataset has {found} ({names}), and training needs at least 2",
+                 "action": "stops the run"}]
+    warnings: list[dict[str, str]] = []
+    for split in SPLITS:
+        if split != "train" and splits[split].size == 0:
+            continue
+        counts = np.bincount(dataset.labels[splits[split]], minlength=dataset.num_classes)
+        missing = [repr(name) for name, count in zip(dataset.class_names, counts) if count == 0]
+        if not missing:
+            continue
+        subject = f"class {missing[0]} has" if len(missing) == 1 else f"classes {', '.join(missing)} have"
+        if split == "train":
+            warnings.append({"message": f"{subject} no training samples, so the model cannot learn "
+                                        f"{'it' if len(missing) == 1 else 'them'}", "action": "stops the run"})
+        else:
+            warnings.append({"message": f"{subject} no {split} samples, so {split} scores for "
+                                        f"{'it' if len(missing) == 1 else 'them'} are undefined",
+                             "action": "warning"})
+    return warnings
+
+
 def _describe_problems(skipped: list[dict[str, str]], on_error: str) -> list[dict[str, str]]:
     action = "skipped" if on_error == "skip" else "stops the run"
     return [{"file": item["file"], "reason": item["reason"], "action": action} for item in skipped]
@@ -126,6 +157,9 @@ def render_report(report: Mapping[str, Any]) -> str:
         lines.extend(f"  {p['file']}: {p['reason']} [{p['action']}]" for p in report["problems"])
     else:
         lines.append("files that cannot be decoded: none")
+    if report["warnings"]:
+        lines.append(f"class warnings: {len(report['warnings'])}")
+        lines.extend(f"  {item['message']} [{item['action']}]" for item in report["warnings"])
     if report["ignored"]:
         lines.append(f"files not read: {len(report['ignored'])}")
         lines.extend(f"  {item['file']}: {item['reason']}" for item in report["ignored"])

@@ -97,6 +97,44 @@ def test_inspect_stop_mode_logs_no_skips(tmp_path: Path, zoo: Callable[..., Any]
     assert "skipped 2 files that cannot be decoded" in skip.stderr
 
 
+def test_inspect_class_without_training_samples(tmp_path: Path, zoo: Callable[..., Any],
+                                                class_folder: Callable[..., Path]) -> None:
+    class_folder(tmp_path, "a", 2)
+    class_folder(tmp_path, "b", 2)
+
+    text = zoo("data", "inspect", "folder", "--set", f"path={tmp_path}")
+    report = json.loads(zoo("data", "inspect", "folder", "--json", "--set", f"path={tmp_path}").stdout)
+
+    assert text.exit_code == 1
+    untrained = [item["name"] for item in report["classes"] if item["counts"]["train"] == 0]
+    assert len(untrained) == 1
+    stopping = [item["message"] for item in report["warnings"] if item["action"] == "stops the run"]
+    assert stopping == [f"class '{untrained[0]}' has no training samples, so the model cannot learn it"]
+    assert f"  {stopping[0]} [stops the run]" in text.stdout.splitlines()
+
+
+def test_inspect_single_class_stops(tmp_path: Path, zoo: Callable[..., Any],
+                                    class_folder: Callable[..., Path]) -> None:
+    class_folder(tmp_path, "cats", 6)
+
+    result = zoo("data", "inspect", "folder", "--set", f"path={tmp_path}")
+
+    assert result.exit_code == 1
+    assert ("  the dataset has 1 class ('cats'), and training needs at least 2 [stops the run]"
+            in result.stdout.splitlines())
+
+
+def test_inspect_balanced_classes_no_warnings(tmp_path: Path, zoo: Callable[..., Any],
+                                              class_folder: Callable[..., Path]) -> None:
+    class_folder(tmp_path, "a", 7)
+    class_folder(tmp_path, "b", 7)
+
+    result = zoo("data", "inspect", "folder", "--json", "--set", f"path={tmp_path}")
+
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["warnings"] == []
+
+
 def test_inspect_unknown_parameter(tmp_path: Path, zoo: Callable[..., Any]) -> None:
     result = zoo("data", "inspect", "image-folder", "--set", f"pth={tmp_path}")
 

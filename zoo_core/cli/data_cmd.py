@@ -28,7 +28,8 @@ def inspect_command(ctx: click.Context, name: str, overrides: tuple[str, ...], a
     """Report what the dataset NAME holds: classes with counts per split, image sizes and modes,
     and every file that a run will skip or stop on, with its reason.
 
-    Exits with status 1 when a file would stop the run.
+    Exits with status 1 when a file or a class problem would stop the run, such as a single
+    class or a class without training samples.
     """
     from zoo_core.inspect_data import inspect_dataset, render_report
 
@@ -38,7 +39,7 @@ def inspect_command(ctx: click.Context, name: str, overrides: tuple[str, ...], a
         echo_json(report)
     else:
         click.echo(render_report(report))
-    if any(problem["action"] == "stops the run" for problem in report["problems"]):
+    if any(item["action"] == "stops the run" for item in (*report["problems"], *report["warnings"])):
         ctx.exit(1)
 
 

@@ -212,9 +212,16 @@ def test_author_path_end_to_end(tmp_path: Path) -> None:
     project = tmp_path / "zoo-tiny-mlp"
     assert (project / "pyproject.toml").is_file()
 
-    installed = venv.zoo("plugins", "install", *PIP_ARGS, str(project))
+    # The project is installed with its test extra, as `zoo plugins new` advises, and without
+    # --quiet among the pip arguments, because zoo itself keeps pip quiet unless -v is given.
+    installed = venv.zoo("plugins", "install", "--pip-arg=--no-build-isolation", f"{project}[test]")
     assert installed.returncode == 0, installed.stderr
     assert "plugin tiny-mlp (zoo-tiny-mlp 0.1.0): loaded, registered architecture:tiny-mlp:tiny-mlp" in installed.stdout
+    assert "Requirement already satisfied" not in installed.stdout + installed.stderr
+    assert "Successfully installed" not in installed.stdout + installed.stderr
+    again = venv.zoo("plugins", "install", "-v", "--pip-arg=--no-build-isolation", f"{project}[test]")
+    assert again.returncode == 0, again.stderr
+    assert "Requirement already satisfied: pytest" in again.stdout
 
     listed = venv.zoo("list", "architecture")
     assert "tiny-mlp:tiny-mlp" in listed.stdout

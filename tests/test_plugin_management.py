@@ -7,8 +7,10 @@ so ``importlib.metadata`` discovers them without an install.
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 import textwrap
+import tomllib
 from pathlib import Path
 from typing import Callable
 
@@ -195,3 +197,58 @@ def test_new_rejects_bad_input(tmp_path: Path) -> None:
 def test_core_range_of_new_plugins() -> None:
     assert core_range("0.1.0") == ">=0.1,<0.2"
     assert core_range("1.4.2") == ">=1.4,<2"
+
+
+def test_new_prints_steps_that_bring_pytest(tmp_path: Path) -> None:
+    target = tmp_path / "demo"
+    result = zoo("plugins", "new", "demo", "--dir", str(target))
+    assert result.exit_code == 0, result.output
+    step = result.output.splitlines()[-1]
+    assert step == (f"next: zoo plugins install --editable '{target}[test]' && "
+                    f"{shlex.quote(sys.executable)} -m pytest {target / 'tests'}")
+    pyproject = tomllib.loads((target / "pyproject.toml").read_text(encoding="utf-8"))
+    assert any(requirement.startswith("pytest") for requirement in pyproject["project"]["optional-dependencies"]["test"])
+
+
+def test_new_rejects_taken_names(site, tmp_path: Path) -> None:
+    site("twin", TWIN)
+    for name, message in [("core", "installing it would replace zoo-core itself"),
+                          ("zoo-core", "it names zoo-core itself"),
+                          ("twin", "already used by the installed plugin twin (distribution zoo-mgmt-twin)"),
+                          ("mgmt-twin", "already used by the installed plugin twin")]:
+        result = zoo("plugins", "new", name, "--dir", str(tmp_path / name))
+        assert result.exit_code == 1, name
+        assert message in result.output
+        assert not (tmp_path / name).exists()
+
+
+def test_prefer_checks_the_component(site) -> None:
+    site("twin", TWIN)
+    site("twin-two", TWIN)
+    missing = zoo("plugins", "prefer", "loss", "tiny", "twin")
+    assert missing.exit_code == 1
+    assert "plugin twin provides no loss called 'tiny'" in missing.output
+    assert "the loss names of twin: twin" in missing.output
+    wrong_plugin = zoo("plugins", "prefer", "loss", "cross-entropy", "twin")
+    assert wrong_plugin.exit_code == 1
+    assert "plugins that provide it: core" in wrong_plugin.output
+    wrong_kind = zoo("plugins", "prefer", "metric", "twin", "twin")
+    assert wrong_kind.exit_code == 1
+    assert "provides no metric called 'twin'" in wrong_kind.output
+    assert zoo("plugins", "prefer", "loss", "twin", "twin").exit_code == 0
+    assert "twin:twin (loss)" in zoo("info", "--kind", "loss", "twin").output
+
+
+def test_unknown_name_names_disabled_plugins(site) -> None:
+    site("twin", TWIN)
+    by_option = zoo("--disable-plugin", "twin", "info", "--kind", "loss", "twin")
+    assert by_option.exit_code == 1
+    assert "Plugin twin might provide it but is disabled by --disable-plugin; run without --disable-plugin twin" \
+        in by_option.output
+    assert zoo("plugins", "disable", "twin").exit_code == 0
+    by_settings = zoo("info", "twin")
+    assert by_settings.exit_code == 1
+    assert "enable it with `zoo plugins enable twin`" in by_settings.output
+    site("old", TWIN.replace('"twin"', '"old"'), requires="zoo-core<0.1")
+    incompatible = zoo("info", "--kind", "loss", "old")
+    assert "Plugin old might provide it but is incompatible (" in incompatible.output

@@ -6,12 +6,14 @@ plugin names, so a later rename of the distribution does not matter.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Sequence
 
 from zoo_core.components import KINDS
 from zoo_core.errors import PluginError
 from zoo_core.plugin_discovery import (
+    BUILTIN_PLUGIN,
     DiscoveredPlugin,
     describe_names,
     discover_plugins,
@@ -19,6 +21,8 @@ from zoo_core.plugin_discovery import (
     require_plugins,
 )
 from zoo_core.plugin_settings import load_settings, save_settings
+
+logger = logging.getLogger(__name__)
 
 
 def disable(names: Sequence[str]) -> tuple[Path, list[str]]:
@@ -57,18 +61,49 @@ def allow(names: Sequence[str] | None) -> tuple[Path, list[str] | None]:
 
 
 def prefer(kind: str, name: str, plugin: str | None) -> Path:
-    """Make the short name ``name`` of ``kind`` select ``plugin``'s component; None removes the choice."""
+    """Make the short name ``name`` of ``kind`` select ``plugin``'s component; None removes the choice.
+
+    Raises PluginError when ``plugin`` is not installed, or loads and registers no such component.
+    """
     if kind not in KINDS:
         raise PluginError(f"{kind!r} is not a kind of component", f"choose one of {', '.join(KINDS)}")
     settings = load_settings()
     key = f"{kind}/{name}"
     if plugin is None:
         settings.prefer.pop(key, None)
-    elif is_core_name(plugin):
-        settings.prefer[key] = "core"
     else:
-        settings.prefer[key] = require_plugins([plugin], discover_plugins())[0].name
+        chosen = BUILTIN_PLUGIN if is_core_name(plugin) else require_plugins([plugin], discover_plugins())[0].name
+        _check_provides(kind, name, chosen)
+        settings.prefer[key] = chosen
     return save_settings(settings)
+
+
+def _check_provides(kind: str, name: str, plugin: str) -> None:
+    """Raise PluginError when ``plugin`` loads but registers no ``kind`` called ``name``.
+
+    Every installed plugin is loaded, the user's disabled list and allow-list aside, so the
+    error can name the plugins that do provide it. A plugin that fails to load or is
+    incompatible cannot be checked; the preference is saved with a warning.
+    """
+    from zoo_core.plugin_settings import PluginSettings
+    from zoo_core.plugins import load_plugins
+
+    registry = load_plugins(strict=False, settings=PluginSettings(), warn=False).registry
+    info = registry.plugins.get(plugin)
+    if info is None or info.status != "loaded":
+        reason = info.error.splitlines()[0] if info and info.error else "it did not load"
+        logger.warning("cannot check that plugin %s provides the %s %r: %s", plugin, kind, name, reason)
+        return
+    providers = sorted({c.plugin for c in registry.components(kind) if c.name == name or name in c.aliases})
+    if plugin in providers:
+        return
+    if providers:
+        hint = f"plugins that provide it: {', '.join(providers)}"
+    else:
+        own = sorted(c.name for c in registry.components(kind) if c.plugin == plugin)
+        hint = (f"no installed plugin registers the {kind} {name!r}; the {kind} names of {plugin}: "
+                f"{', '.join(own) or 'none'} (see `zoo list {kind}`)")
+    raise PluginError(f"plugin {plugin} provides no {kind} called {name!r}", hint)
 
 
 def _require_third_party(names: Sequence[str], verb: str) -> list[DiscoveredPlugin]:

@@ -43,12 +43,15 @@ def pip_command() -> list[str]:
 
 
 def install(specs: Sequence[str], editable: bool = False, upgrade: bool = False,
-            pip_args: Sequence[str] = ()) -> list[str]:
+            pip_args: Sequence[str] = (), verbose: bool = False) -> list[str]:
     """Install ``specs`` (names, folders or wheels) with pip; return the distributions it changed.
 
-    Raises PluginError when pip is missing or exits with an error.
+    pip runs with ``--quiet`` unless ``verbose``, so it prints its errors but not its list of
+    requirements already satisfied. Raises PluginError when pip is missing or exits with an error.
     """
     command = [*pip_command(), "install", "--disable-pip-version-check"]
+    if not verbose:
+        command.append("--quiet")
     if upgrade:
         command.append("--upgrade")
     command += list(pip_args)

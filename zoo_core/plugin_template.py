@@ -13,6 +13,7 @@ from pathlib import Path
 from string import Template
 
 from zoo_core.errors import PluginError
+from zoo_core.plugin_discovery import describe_names, discover_plugins, find_plugins, is_core_name
 from zoo_core.plugin_examples import EXAMPLES, TEST_CHECKS
 from zoo_core.plugin_template_files import PLUGIN_MODULE, PYPROJECT, README, TESTS
 
@@ -34,14 +35,16 @@ def core_range(version: str) -> str:
 def write_plugin_project(name: str, kind: str, directory: Path | None = None) -> Path:
     """Write the project of the plugin ``name`` with an example ``kind`` component; return its folder.
 
-    Raises PluginError for a name that is not lower-case words joined by hyphens, for an
-    unknown kind, and for a target folder that exists and is not empty.
+    Raises PluginError for a name that is not lower-case words joined by hyphens, for a name
+    that the core reserves or an installed plugin uses, for an unknown kind, and for a target
+    folder that exists and is not empty.
     """
     if not _NAME.match(name):
         raise PluginError(f"invalid plugin name {name!r}",
                           "use lower-case letters and digits in words joined by hyphens, e.g. tiny-mlp")
     if kind not in EXAMPLES:
         raise PluginError(f"unknown kind {kind!r}", f"choose one of {', '.join(EXAMPLES)}")
+    _check_name_is_free(name)
     target = directory or Path(f"zoo-{name}")
     if target.exists() and any(target.iterdir()):
         raise PluginError(f"the folder {target} exists and is not empty", "choose another folder with --dir")
@@ -60,6 +63,29 @@ def write_plugin_project(name: str, kind: str, directory: Path | None = None) ->
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(Template(text).substitute(values), encoding="utf-8")
     return target
+
+
+def _check_name_is_free(name: str) -> None:
+    """Raise PluginError when the plugin ``name`` or its distribution ``zoo-NAME`` is already in use.
+
+    The core's names are reserved: installing a distribution called zoo-core would replace
+    zoo-core itself. A name of an installed plugin would clash with that plugin.
+    """
+    distribution = f"zoo-{name}"
+    if is_core_name(distribution):
+        raise PluginError(f"the plugin name {name!r} is reserved: its distribution would be called "
+                          f"{distribution}, and installing it would replace zoo-core itself",
+                          f"choose another name, e.g. my-{name}")
+    if is_core_name(name):
+        raise PluginError(f"the plugin name {name!r} is reserved: it names zoo-core itself",
+                          f"choose another name, e.g. my-{name}")
+    installed = discover_plugins()
+    owners = find_plugins(name, installed) + find_plugins(distribution, installed)
+    if owners:
+        owner = owners[0]
+        raise PluginError(f"the plugin name {name!r} is already used by the installed plugin {owner.name} "
+                          f"(distribution {owner.distribution or 'unknown'})",
+                          f"choose another name; installed plugins: {describe_names(installed)}")
 
 
 def _template_values(name: str, kind: str, package: str) -> dict[str, str]:

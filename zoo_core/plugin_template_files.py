@@ -59,16 +59,20 @@ It supports zoo-core `${core_range}`, as declared in `pyproject.toml`.
 ## Install and try
 
 ```
-zoo plugins install --editable .
+zoo plugins install --editable '.[test]'
 zoo list ${kind}
 zoo info ${name}
 ```
+
+The `test` extra installs pytest next to the plugin.
 
 ## Test
 
 ```
 python -m pytest tests
 ```
+
+Run it with the Python of the environment that runs zoo.
 
 The tests load the installed plugin through its entry point and run the contract checks of
 `zoo_core.testing` (the component resolves, importing the plugin leaves TensorFlow unimported,

@@ -144,6 +144,8 @@ class Registry:
         names = sorted({c.name for c in self.components()} | {c.id for c in self.components()})
         close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
         hint = f"did you mean {', '.join(repr(c) for c in close)}? " if close else ""
+        skipped = [_skipped_plugin_hint(p) for p in self.plugins.values() if p.status in ("disabled", "incompatible")]
+        hint += "".join(f"{sentence} " for sentence in skipped)
         raise UnknownComponentError(f"no component is called {name!r}", hint + "List them with `zoo list`.")
 
     def _unknown_hint(self, kind: str, name: str) -> str:
@@ -160,8 +162,30 @@ class Registry:
         if failed:
             listed = ", ".join(f"{p.name} ({p.error.splitlines()[0] if p.error else 'failed'})" for p in failed)
             parts.append(f"Plugins that failed to load and might provide it: {listed}.")
+        parts += [_skipped_plugin_hint(p) for p in self.plugins.values() if p.status in ("disabled", "incompatible")]
         parts.append(f"List them with `zoo list {kind}`.")
         return " ".join(parts)
+
+
+def _skipped_plugin_hint(plugin: PluginInfo) -> str:
+    """Return how to load a plugin that was disabled or is incompatible, as one sentence.
+
+    The loader sets ``error`` to "disabled by SOURCE", "not in the allow-list of SOURCE" or the
+    version mismatch, so the advice follows the source that skipped the plugin.
+    """
+    head = f"Plugin {plugin.name} might provide it but"
+    if plugin.status == "incompatible":
+        return f"{head} is incompatible ({plugin.error.splitlines()[0] if plugin.error else 'version mismatch'})."
+    if plugin.error.startswith("not in the allow-list"):
+        return (f"{head} is {plugin.error}; allow it with --allow-plugin {plugin.name} or "
+                "`zoo plugins allow --all`.")
+    if "--disable-plugin" in plugin.error:
+        advice = f"run without --disable-plugin {plugin.name}"
+    elif "ZOO_DISABLE_PLUGINS" in plugin.error:
+        advice = f"remove {plugin.name} from ZOO_DISABLE_PLUGINS"
+    else:
+        advice = f"enable it with `zoo plugins enable {plugin.name}`"
+    return f"{head} is {plugin.error or 'disabled'}; {advice}."
 
 
 def _natural_key(text: str) -> list[object]:

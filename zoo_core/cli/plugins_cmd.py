@@ -1,11 +1,15 @@
 """``zoo plugins``: list, install, uninstall, disable, enable and create plugins.
 
 No command here imports TensorFlow. ``install``, ``uninstall``, ``disable``, ``enable``,
-``allow``, ``prefer`` and ``new`` never import a plugin, so they work when every plugin is broken.
+``allow`` and ``new`` never import a plugin, so they work when every plugin is broken. ``prefer``
+loads the plugins to check the component it names. When that plugin is broken, it saves the
+preference unchecked.
 """
 
 from __future__ import annotations
 
+import shlex
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -83,12 +87,14 @@ def _echo_details(plugin: PluginInfo, long_format: bool) -> None:
 @click.option("-U", "--upgrade", is_flag=True, help="Upgrade plugins that are already installed.")
 @click.option("--pip-arg", "pip_args", multiple=True, metavar="ARG",
               help="Pass ARG to `pip install`, e.g. --pip-arg=--no-build-isolation; repeatable.")
-def install_command(specs: tuple[str, ...], editable: bool, upgrade: bool, pip_args: tuple[str, ...]) -> None:
+@click.option("-v", "--verbose", is_flag=True, help="Show pip's output; by default pip shows only its errors.")
+def install_command(specs: tuple[str, ...], editable: bool, upgrade: bool, pip_args: tuple[str, ...],
+                    verbose: bool) -> None:
     """Install plugins from package names, local folders or wheel files, then load them.
 
     Uses the pip of the Python that runs zoo, so plugins land in the same environment.
     """
-    changed = plugin_install.install(specs, editable=editable, upgrade=upgrade, pip_args=pip_args)
+    changed = plugin_install.install(specs, editable=editable, upgrade=upgrade, pip_args=pip_args, verbose=verbose)
     records = plugin_install.describe_plugins_in_new_process(changed)
     if not records:
         click.echo(f"installed {', '.join(changed) or 'nothing new'}; no new zoo plugin among them")
@@ -183,4 +189,15 @@ def new_command(name: str, kind: str, directory: str | None) -> None:
 
     target = write_plugin_project(name, kind, Path(directory) if directory else None)
     click.echo(f"created the plugin project {target}")
-    click.echo(f"next: zoo plugins install --editable {target} && python -m pytest {target}")
+    click.echo(f"next: {next_steps(target)}")
+
+
+def next_steps(target: Path) -> str:
+    """Return the shell command that installs the new project with its test extra and runs its tests.
+
+    The extra installs pytest, which an environment set up without test tools does not contain.
+    The tests run with the interpreter that runs zoo, so they find the plugin just installed.
+    """
+    spec = shlex.quote(f"{target}[test]")
+    tests = shlex.quote(str(target / "tests"))
+    return f"zoo plugins install --editable {spec} && {shlex.quote(sys.executable)} -m pytest {tests}"

@@ -206,6 +206,19 @@ def test_npz_missing_array_lists_names(tmp_path: Path) -> None:
         npz(str(tmp_path / "data.npz"), images="images", labels="labels")
 
 
+def test_npz_rejects_other_files(tmp_path: Path) -> None:
+    (tmp_path / "zoo.toml").write_text('[dataset]\nname = "npz"\n')
+    np.save(tmp_path / "images.npy", np.zeros((2, 4, 4), np.uint8))
+
+    with pytest.raises(DataError, match=r"zoo\.toml is not a NumPy \.npz file") as toml_error:
+        npz(str(tmp_path / "zoo.toml"))
+    with pytest.raises(DataError, match=r"images\.npy is a NumPy \.npy file with one array"):
+        npz(str(tmp_path / "images.npy"))
+
+    assert "allow_pickle" not in toml_error.value.message
+    assert "numpy.savez" in toml_error.value.hint
+
+
 def test_npz_object_array_not_unpickled(tmp_path: Path) -> None:
     np.savez(tmp_path / "data.npz", x_train=np.zeros((2, 4, 4), np.uint8),
              y_train=np.array([0, {"label": 1}], dtype=object))

@@ -64,10 +64,27 @@ def npz(
 def _open(path: Path) -> "np.lib.npyio.NpzFile":
     if not path.is_file():
         raise DataError(f"npz file not found: {path}", "set dataset.path to a .npz file")
+    _check_zip(path)
     try:
         return np.load(path, allow_pickle=False)
     except (OSError, ValueError, zipfile.BadZipFile) as error:
         raise DataError(f"cannot read {path} as a NumPy .npz file: {error}", "save it with numpy.savez") from None
+
+
+def _check_zip(path: Path) -> None:
+    """Raise DataError unless ``path`` is a zip archive, the container of every ``.npz`` file.
+
+    Without this check numpy reads other files as a pickle and suggests ``allow_pickle``.
+    """
+    if zipfile.is_zipfile(path):
+        return
+    with path.open("rb") as stream:
+        is_npy = stream.read(6) == b"\x93NUMPY"
+    if is_npy:
+        raise DataError(f"{path} is a NumPy .npy file with one array, not a .npz file",
+                        "save the images and labels together with numpy.savez(path, x_train=..., y_train=...)")
+    raise DataError(f"{path} is not a NumPy .npz file (a zip archive of .npy arrays)",
+                    "set dataset.path to a file written by numpy.savez or numpy.savez_compressed")
 
 
 def _array(archive: "np.lib.npyio.NpzFile", key: str, path: str) -> np.ndarray:

@@ -11,6 +11,7 @@ stop the run rather than be skipped, as the report states.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Mapping
@@ -139,6 +140,29 @@ def _describe_problems(skipped: list[dict[str, str]], on_error: str) -> list[dic
     return [{"file": item["file"], "reason": item["reason"], "action": action} for item in skipped]
 
 
+#: The text report lists every image size up to this many distinct sizes, and summarises more.
+LISTED_SIZES = 5
+
+
+def _render_counts(counts: Mapping[str, int]) -> str:
+    return ", ".join(f"{value} ({count})" for value, count in counts.items())
+
+
+def _render_sizes(sizes: Mapping[str, int]) -> list[str]:
+    """Return the text lines for the ``WIDTHxHEIGHT`` size counts, summarised when there are many."""
+    title = "image sizes (width x height)"
+    if len(sizes) <= LISTED_SIZES:
+        return [f"{title}: {_render_counts(sizes)}"]
+    summary = f"{title}: {len(sizes)} distinct"
+    parsed = [re.fullmatch(r"(\d+)x(\d+)", key) for key in sizes]
+    if all(parsed):
+        widths = [int(match.group(1)) for match in parsed]
+        heights = [int(match.group(2)) for match in parsed]
+        summary += f", width {min(widths)} to {max(widths)}, height {min(heights)} to {max(heights)}"
+    common = dict(sorted(sizes.items(), key=lambda item: -item[1])[:LISTED_SIZES])
+    return [summary, f"  most common: {_render_counts(common)} (--json lists all)"]
+
+
 def render_report(report: Mapping[str, Any]) -> str:
     """Return the text form of :func:`inspect_dataset`'s report."""
     lines = [f"dataset {report['dataset']}: {report['samples']} samples, input shape "
@@ -149,9 +173,10 @@ def render_report(report: Mapping[str, Any]) -> str:
     for item in report["classes"]:
         counts = "/".join(str(item["counts"][name]) for name in SPLITS)
         lines.append(f"  {item['index']:>3}  {item['name']}  {counts}")
-    for title, key in (("image sizes (width x height)", "image_sizes"), ("image modes", "image_modes")):
-        if report[key]:
-            lines.append(f"{title}: " + ", ".join(f"{value} ({count})" for value, count in report[key].items()))
+    if report["image_sizes"]:
+        lines.extend(_render_sizes(report["image_sizes"]))
+    if report["image_modes"]:
+        lines.append("image modes: " + _render_counts(report["image_modes"]))
     if report["problems"]:
         lines.append(f"files that cannot be decoded: {len(report['problems'])}")
         lines.extend(f"  {p['file']}: {p['reason']} [{p['action']}]" for p in report["problems"])

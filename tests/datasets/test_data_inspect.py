@@ -135,6 +135,27 @@ def test_inspect_balanced_classes_no_warnings(tmp_path: Path, zoo: Callable[...,
     assert json.loads(result.stdout)["warnings"] == []
 
 
+def test_inspect_summarises_many_sizes(tmp_path: Path, zoo: Callable[..., Any],
+                                       class_folder: Callable[..., Path]) -> None:
+    class_folder(tmp_path, "a", 3, size=(12, 10))
+    for width in range(8, 15):
+        class_folder(tmp_path, "b", 1, size=(width, 20 - width))
+        (tmp_path / "b" / "b_0.png").rename(tmp_path / "b" / f"w{width}.png")
+
+    text = zoo("data", "inspect", "folder", "--set", f"path={tmp_path}", "--set", "image_size=8")
+    report = json.loads(zoo("data", "inspect", "folder", "--json", "--set", f"path={tmp_path}",
+                            "--set", "image_size=8").stdout)
+
+    lines = text.stdout.splitlines()
+    assert "image sizes (width x height): 8 distinct, width 8 to 14, height 6 to 12" in lines
+    most_common = [line for line in lines if line.startswith("  most common: ")]
+    assert len(most_common) == 1
+    assert most_common[0].startswith("  most common: 12x10 (3), ")
+    assert most_common[0].count("(") == 6
+    assert len(report["image_sizes"]) == 8
+    assert report["image_sizes"]["8x12"] == 1
+
+
 def test_inspect_unknown_parameter(tmp_path: Path, zoo: Callable[..., Any]) -> None:
     result = zoo("data", "inspect", "image-folder", "--set", f"pth={tmp_path}")
 

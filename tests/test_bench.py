@@ -64,6 +64,8 @@ def test_bench_writes_every_format(zoo: Callable[..., object], tmp_path: Path) -
     assert "TensorFlow" in paths["md"].read_text()
     assert paths["png"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "simple-cnn" in result.output
+    assert "medians of 2 repeats of 2 steps after 1 warm-up step\n" in result.output
+    assert "1 of 1 architecture has a point" in result.output
 
 
 def test_bench_pattern_matching_nothing(zoo: Callable[..., object]) -> None:

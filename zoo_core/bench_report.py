@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from zoo_core.plural import plural
 from zoo_core.rundir import write_csv_atomic, write_text_atomic
 
 #: Columns of the CSV file, in order; the Markdown and terminal tables use a subset.
@@ -72,10 +73,12 @@ def describe_conditions(report: dict[str, Any]) -> str:
     device = accelerator.get("name") if accelerator.get("type") == "GPU" else "no accelerator"
     shape = "x".join(str(size) for size in settings["input_shape"])
     return (
-        f"{machine['processor']}, {machine['cores']} cores, {machine['memory_gb']} GB, {device}; "
+        f"{machine['processor']}, {plural(machine['cores'], 'core')}, {machine['memory_gb']} GB, {device}; "
         f"TensorFlow {versions['tensorflow']}, Keras {versions['keras']}; input {shape}, "
-        f"{settings['num_classes']} classes, {settings['precision']}, XLA {'on' if settings['jit_compile'] else 'off'}, "
-        f"medians of {settings['repeats']} repeats of {settings['steps']} steps after {settings['warmup']} warm-up steps"
+        f"{plural(settings['num_classes'], 'class', 'classes')}, {settings['precision']}, "
+        f"XLA {'on' if settings['jit_compile'] else 'off'}, "
+        f"medians of {plural(settings['repeats'], 'repeat')} of {plural(settings['steps'], 'step')} "
+        f"after {plural(settings['warmup'], 'warm-up step')}"
     )
 
 

@@ -8,6 +8,7 @@ import click
 
 from zoo_core.cli.common import state
 from zoo_core.errors import ConfigError
+from zoo_core.plural import plural
 
 
 @click.group("augment")
@@ -45,4 +46,5 @@ def preview_command(ctx: click.Context, name: str, dataset: str, overrides: tupl
     images = collect_preview(config, state(ctx).plugins().registry, samples, versions, seed)
     out.parent.mkdir(parents=True, exist_ok=True)
     write_bytes_atomic(out, render_preview(images))
-    click.echo(f"wrote {out}: {images.originals.shape[0]} images, {versions} augmented copies each")
+    click.echo(f"wrote {out}: {plural(images.originals.shape[0], 'image')}, "
+               f"{plural(versions, 'augmented copy', 'augmented copies')} each")

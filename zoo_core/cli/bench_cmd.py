@@ -10,6 +10,7 @@ import click
 from zoo_core.cli.common import state
 from zoo_core.config import parse_value
 from zoo_core.errors import ConfigError
+from zoo_core.plural import plural
 
 
 def parse_int_list(text: str, option: str) -> tuple[int, ...]:
@@ -114,8 +115,10 @@ def _write_outputs(report: dict[str, Any], json_path: str | None, csv_path: str 
             click.echo(f"wrote {Path(path)}", err=True)
     if chart_path:
         points = bench_report.write_chart(report, chart_path)
-        click.echo(f"wrote {Path(chart_path)}: {points} of {len(report['architectures'])} architectures "
-                   "have a point (the others have no FLOPs count or no finished batch size)", err=True)
+        total = len(report["architectures"])
+        verb = "has" if points == 1 else "have"
+        click.echo(f"wrote {Path(chart_path)}: {points} of {plural(total, 'architecture')} {verb} a point "
+                   "(the others have no FLOPs count or no finished batch size)", err=True)
 
 
 def _csv_text(report: dict[str, Any]) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from zoo_core.cli.common import echo_json, state
+from zoo_core.plural import plural
 
 
 @click.command("evaluate")
@@ -32,7 +33,7 @@ def evaluate_command(ctx: click.Context, run_dir: str, dataset: str | None, over
     if as_json:
         echo_json({**result, "file": str(path)})
         return
-    click.echo(f"{result['split']} of {result['dataset']['name']} ({result['samples']} samples):")
+    click.echo(f"{result['split']} of {result['dataset']['name']} ({plural(result['samples'], 'sample')}):")
     for metric, value in result["metrics"].items():
         click.echo(f"  {metric}: {value:.4f}")
     click.echo(f"written to {path}")

@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from zoo_core.cli.common import echo_json, format_table, state
+from zoo_core.plural import plural
 from zoo_core.components import KINDS, Component
 
 
@@ -138,7 +139,7 @@ def render_description(description: dict[str, Any]) -> str:
         lines.append("  parameters: none")
     if "params" in description:
         shape = "x".join(str(size) for size in description["input_shape"])
-        lines.append(f"  built for {shape} input and {description['num_classes']} classes:")
+        lines.append(f"  built for {shape} input and {plural(description['num_classes'], 'class', 'classes')}:")
         for key in ("params", "non_trainable_params", "macs", "flops"):
             lines.append(f"    {key}: {description[key]:,}")
     return "\n".join(line for line in lines if line)

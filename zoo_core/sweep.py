@@ -14,8 +14,9 @@ A sweep file is a run configuration (the tables of ``zoo run --config``) plus a 
 
 A grid key is ``section.key`` (as with ``--set``) or a bare section whose values are whole
 component tables, such as ``architecture = [{name = "simple-cnn", filters = 8}, {name = "vgg11"}]``.
-Each combination's run directory is named after its values, so a rerun finds the runs that
-finished (those with ``metrics.json``) and skips them.
+Each combination's run directory is named after its values and a hash of its whole configuration.
+A rerun finds the runs that finished (those with ``metrics.json``) and skips them. A changed
+setting outside the grid, such as ``training.epochs``, gives every combination a new folder.
 """
 
 from __future__ import annotations
@@ -64,6 +65,10 @@ class SweepPlan:
         keys = list(self.grid)
         return [dict(zip(keys, values)) for values in itertools.product(*(self.grid[k] for k in keys))]
 
+    def run_dir_name(self, values: Mapping[str, Any]) -> str:
+        """Return the run directory name of one combination of this plan's grid."""
+        return run_dir_name(values, combination_config(self.base, values))
+
 
 @dataclass
 class SweepRun:
@@ -94,7 +99,8 @@ def load_sweep(path: str | Path) -> SweepPlan:
                           'add [sweep.grid] with lists of values, e.g. "training.learning_rate" = [0.01, 0.001]')
     unknown = sorted(set(sweep) - set(_SWEEP_KEYS))
     if unknown:
-        raise ConfigError(f"unknown key(s) in [sweep] of {path}: {', '.join(unknown)}",
+        noun = "key" if len(unknown) == 1 else "keys"
+        raise ConfigError(f"unknown {noun} in [sweep] of {path}: {', '.join(unknown)}",
                           f"the keys are: {', '.join(_SWEEP_KEYS)}")
     grid = {key: _grid_values(key, values, path) for key, values in sweep["grid"].items()}
     options = {key: sweep[key] for key in _SWEEP_KEYS[1:] if key in sweep}
@@ -138,12 +144,14 @@ def combination_config(base: Mapping[str, Any], values: Mapping[str, Any]) -> di
     return config
 
 
-def run_dir_name(values: Mapping[str, Any]) -> str:
-    """Return a folder name made of the combination's values and a hash of them.
+def run_dir_name(values: Mapping[str, Any], config: Mapping[str, Any]) -> str:
+    """Return a folder name made of the combination's values and a hash of its configuration.
 
-    The same values give the same name in every run of the sweep, whatever the grid's order.
+    ``config`` is the combination's whole configuration (``combination_config``). The same
+    configuration gives the same name whatever the grid's order, and any changed setting, in the
+    grid or not, gives another name, so an edited sweep file never reuses an older run's results.
     """
-    text = json.dumps(values, sort_keys=True, default=str)
+    text = json.dumps(config, sort_keys=True, default=str)
     digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
     readable = "_".join(format_value(values[key]) for key in sorted(values))
     readable = re.sub(r"[^A-Za-z0-9._=+-]+", "-", readable).strip("-")[:60]
@@ -159,15 +167,30 @@ def format_value(value: Any) -> str:
 
 
 def check_sweep(plan: SweepPlan, plugins: LoadedPlugins) -> None:
-    """Resolve every combination before any training, so a wrong name or value fails at once."""
-    from zoo_core.resolve import resolve_run
+    """Resolve every combination and check the ranking settings before any training.
 
+    A wrong component name, parameter, ``sort_by``, ``split`` or ``target`` fails at once.
+    """
+    from zoo_core.resolve import resolve_run
+    from zoo_core.sweep_checks import check_ranking
+
+    resolved_runs = []
     for values in plan.combinations():
         try:
-            resolve_run(combination_config(plan.base, values), plugins.registry)
+            resolved_runs.append(resolve_run(combination_config(plan.base, values), plugins.registry))
         except ZooError as error:
             combination = ", ".join(f"{k}={format_value(v)}" for k, v in values.items())
             raise type(error)(f"in the combination {combination}: {error.message}", error.hint) from None
+    check_ranking(plan, resolved_runs)
+
+
+def stale_run_dirs(out: str | Path, runs: list[SweepRun]) -> list[Path]:
+    """Return the run directories in ``out`` that belong to no combination of ``runs``.
+
+    They hold runs of an earlier version of the sweep file, with other settings.
+    """
+    current = {sweep_run.run_dir.name for sweep_run in runs}
+    return sorted(path.parent for path in Path(out).glob("*/config.json") if path.parent.name not in current)
 
 
 def run_sweep(plan: SweepPlan, plugins: LoadedPlugins, out: str | Path, show_progress: bool = True,
@@ -176,7 +199,7 @@ def run_sweep(plan: SweepPlan, plugins: LoadedPlugins, out: str | Path, show_pro
     check_sweep(plan, plugins)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    runs = [SweepRun(values, out / run_dir_name(values)) for values in plan.combinations()]
+    runs = [SweepRun(values, out / plan.run_dir_name(values)) for values in plan.combinations()]
     write_json_atomic(out / "sweep.json", {
         "source": plan.source, "base": plan.base, "grid": plan.grid,
         "runs": [{"values": r.values, "run_dir": r.run_dir.name} for r in runs],

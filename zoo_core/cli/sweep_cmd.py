@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from zoo_core.cli.common import state
+from zoo_core.plural import plural
 
 if TYPE_CHECKING:
     from zoo_core.sweep import SweepRun
@@ -34,9 +35,10 @@ def sweep_command(ctx: click.Context, config_file: str, out: str | None, sort_by
     """Train every combination of the lists in CONFIG's [sweep.grid] and rank the results.
 
     CONFIG is a run configuration with a [sweep] table (see docs/benchmarking.md). Each combination
-    gets its own run directory; runs that finished earlier (they have metrics.json) are skipped.
+    gets its own run directory, named after a hash of its whole configuration. Runs that finished
+    earlier with the same configuration (they have metrics.json) are skipped.
     """
-    from zoo_core.sweep import check_sweep, format_value, load_sweep, run_dir_name, run_sweep
+    from zoo_core.sweep import check_sweep, format_value, load_sweep, run_sweep, stale_run_dirs
 
     plan = load_sweep(config_file)
     for name, value in (("sort_by", sort_by), ("split", split), ("ascending", ascending), ("target", target),
@@ -50,9 +52,10 @@ def sweep_command(ctx: click.Context, config_file: str, out: str | None, sort_by
     if dry_run:
         for values in combinations:
             combination = ", ".join(f"{key}={format_value(value)}" for key, value in values.items())
-            finished = " (finished)" if (folder / run_dir_name(values) / "metrics.json").is_file() else ""
-            click.echo(f"{combination} -> {folder / run_dir_name(values)}{finished}")
-        click.echo(f"{len(combinations)} combinations")
+            run_dir = folder / plan.run_dir_name(values)
+            finished = " (finished)" if (run_dir / "metrics.json").is_file() else ""
+            click.echo(f"{combination} -> {run_dir}{finished}")
+        click.echo(plural(len(combinations), "combination"))
         return
 
     def announce(position: int, total: int, sweep_run: SweepRun) -> None:
@@ -65,4 +68,9 @@ def sweep_command(ctx: click.Context, config_file: str, out: str | None, sort_by
     click.echo(format_results(plan, runs))
     counts = {status: sum(r.status == status for r in runs) for status in ("finished", "skipped", "failed")}
     click.echo(f"{counts['finished']} ran, {counts['skipped']} skipped (finished before), {counts['failed']} failed")
+    stale = stale_run_dirs(folder, runs)
+    if stale:
+        verbs = "belongs to an earlier version of the sweep file and is" if len(stale) == 1 else \
+            "belong to an earlier version of the sweep file and are"
+        click.echo(f"{plural(len(stale), 'run directory', 'run directories')} in {folder} {verbs} not in the results")
     click.echo(f"results: {', '.join(str(path) for path in written)}")

@@ -89,8 +89,12 @@ def balanced_class_weights(labels: np.ndarray, num_classes: int) -> dict[int, fl
     return weights
 
 
-def warn_if_imbalanced(labels: np.ndarray, class_names: Sequence[str], ratio: float = IMBALANCE_RATIO) -> bool:
+def warn_if_imbalanced(labels: np.ndarray, class_names: Sequence[str], ratio: float = IMBALANCE_RATIO,
+                       suggest_weights: bool = True) -> bool:
     """Log a warning with the class counts when the training split is strongly imbalanced.
+
+    With ``suggest_weights`` false (class weights are already balanced), the warning does not
+    suggest ``training.class_weight=balanced``.
 
     Returns whether it warned: when the largest class has at least ``ratio`` times the samples of
     the smallest, or when a class has no training samples at all.
@@ -102,9 +106,9 @@ def warn_if_imbalanced(labels: np.ndarray, class_names: Sequence[str], ratio: fl
     if smallest and counts.max() / smallest < ratio:
         return False
     listing = ", ".join(f"{name}: {int(count)}" for name, count in zip(class_names, counts))
+    advice = "; consider --set training.class_weight=balanced" if suggest_weights else ""
     logger.warning(
-        "the training split is imbalanced (largest class %d samples, smallest %d): %s; "
-        "consider --set training.class_weight=balanced",
-        int(counts.max()), smallest, listing,
+        "the training split is imbalanced (largest class %d samples, smallest %d): %s%s",
+        int(counts.max()), smallest, listing, advice,
     )
     return True

@@ -6,6 +6,8 @@ milliseconds and without importing TensorFlow.
 
 from __future__ import annotations
 
+import os
+
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -64,6 +66,7 @@ def resolve_run(config: Mapping[str, Any], registry: Registry) -> ResolvedRun:
             # The architecture decides from_logits; a [loss] table may only repeat it.
             table = strip_output_setting(table, components["architecture"].component)
         components[section] = _resolve_component(section, table, registry)
+    _make_dataset_path_absolute(components["dataset"])
     metric_tables = config.get("metrics") or []
     if not metric_tables:
         raise ConfigError("the configuration names no metrics", "add --metric accuracy or a [[metrics]] table")
@@ -80,3 +83,14 @@ def _resolve_component(section: str, table: Mapping[str, Any], registry: Registr
     name, params = split_component(table)
     component = registry.get(section, name)
     return ResolvedComponent(component, validate_parameters(component, params))
+
+
+def _make_dataset_path_absolute(item: ResolvedComponent) -> None:
+    """Turn a relative dataset ``path`` parameter into an absolute one.
+
+    config.json records the parameters, and ``zoo evaluate`` and ``zoo run --resume`` read them
+    again, often from another working directory, where a relative path would point elsewhere.
+    """
+    value = item.params.get("path")
+    if isinstance(value, str) and value:
+        item.params["path"] = os.path.abspath(os.path.expanduser(value))

@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -13,11 +15,22 @@ from typing import Any, Iterable, Mapping
 
 from zoo_core.errors import RunError
 
+logger = logging.getLogger(__name__)
+
+# What a run writes into its folder; --overwrite removes these and nothing else.
+RUN_OUTPUT_FILES: tuple[str, ...] = (
+    "config.json", "run.json", "splits.json", "history.csv", "metrics.json", "model.keras", ".model.tmp.keras",
+    "predictions.csv", "per_class.csv", "confusion_matrix.json", "curves.png", "confusion_matrix.png",
+)
+RUN_OUTPUT_FOLDERS: tuple[str, ...] = ("checkpoints", "evaluations", "tensorboard", "plots")
+
 
 def create_run_dir(out: str | Path | None, label: str, root: str | Path = "runs", overwrite: bool = False) -> Path:
     """Create and return the run directory.
 
-    With ``out``, that folder is used; an existing non-empty one is rejected unless ``overwrite``.
+    With ``out``, that folder is used. An existing non-empty one is rejected unless ``overwrite``
+    is given or it holds only a run that stopped before its first checkpoint; in both cases the
+    previous run's outputs are removed first (see :func:`clear_run_outputs`).
     Without it, a new folder ``ROOT/YYYYmmdd-HHMMSS-LABEL`` is made, with a numeric suffix when
     that name is taken.
     """
@@ -25,11 +38,17 @@ def create_run_dir(out: str | Path | None, label: str, root: str | Path = "runs"
         path = Path(out)
         if path.exists() and not path.is_dir():
             raise RunError(f"run directory {path} exists and is not a folder", "choose another --out")
-        if path.is_dir() and any(path.iterdir()) and not overwrite:
-            raise RunError(
-                f"run directory {path} already exists and is not empty",
-                "choose another --out, or pass --overwrite to replace its files",
-            )
+        if path.is_dir() and any(path.iterdir()):
+            if overwrite:
+                clear_run_outputs(path)
+            elif is_unstarted_run(path):
+                logger.info("reusing %s: the run in it stopped before its first checkpoint", path)
+                clear_run_outputs(path)
+            else:
+                raise RunError(
+                    f"run directory {path} already exists and is not empty",
+                    "choose another --out, or pass --overwrite to replace the files of the run in it",
+                )
         path.mkdir(parents=True, exist_ok=True)
         return path
     stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -43,6 +62,46 @@ def create_run_dir(out: str | Path | None, label: str, root: str | Path = "runs"
         except FileExistsError:
             suffix += 1
             path = Path(f"{base}-{suffix}")
+
+
+def clear_run_outputs(path: Path) -> list[str]:
+    """Remove the files and folders a run writes from ``path``; return the names removed.
+
+    Other files in the folder are left alone, so that ``--overwrite`` never deletes a user's own
+    files, only the outputs of the run that was there before.
+    """
+    removed = []
+    for name in RUN_OUTPUT_FILES + RUN_OUTPUT_FOLDERS:
+        target = path / name
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+        elif target.exists() or target.is_symlink():
+            target.unlink()
+        else:
+            continue
+        removed.append(name)
+    if removed:
+        logger.info("removed the previous run's outputs from %s: %s", path, ", ".join(removed))
+    return removed
+
+
+def is_unstarted_run(path: Path) -> bool:
+    """Return whether ``path`` holds only a run that failed or was interrupted before its first checkpoint.
+
+    Such a run has nothing to resume or keep, so a new run may reuse its folder.
+    """
+    names = {child.name for child in path.iterdir()}
+    if names == {"config.json"}:
+        return True  # stopped after writing its configuration, before recording a status
+    try:
+        status = json.loads((path / "run.json").read_text(encoding="utf-8")).get("status")
+    except (OSError, ValueError, AttributeError):
+        return False
+    if status not in ("failed", "interrupted"):
+        return False
+    if (path / "model.keras").exists() or any((path / "checkpoints").glob("epoch-*")):
+        return False
+    return names <= set(RUN_OUTPUT_FILES + RUN_OUTPUT_FOLDERS)
 
 
 def write_text_atomic(path: str | Path, text: str) -> None:

@@ -84,7 +84,7 @@ def tracked_run(run_dir: Path, resumed: bool, **facts: Any) -> Iterator[None]:
         if not (run_dir / CHECKPOINT_FOLDER / LATEST_FILE).is_file():
             raise RunInterrupted(
                 "training interrupted before the first epoch ended, so there is no checkpoint to resume from",
-                f"start the run again, with --out {shlex.quote(str(run_dir))} --overwrite to reuse its folder",
+                "run the same command again; it reuses the folder, since the run has no checkpoint",
             ) from None
         raise RunInterrupted(
             f"training interrupted, and the last completed epoch is saved in {run_dir / CHECKPOINT_FOLDER}",

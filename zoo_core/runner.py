@@ -101,12 +101,16 @@ def _train_and_evaluate(resolved: ResolvedRun, plugins: LoadedPlugins, context: 
     dataset = _build_dataset(resolved)
     context.dataset = dataset
     from zoo_core.splits import make_splits
+    from zoo_core.data_checks import check_class_count, check_training_classes
 
+    check_class_count(dataset)
     splits = make_splits(dataset, training["seed"], training["validation_fraction"], training["test_fraction"])
     context.splits = splits
     session.check_splits(dataset.sample_ids(), splits)
     _write_splits(run_dir, dataset, splits)
-    warn_if_imbalanced(dataset.labels[splits["train"]], dataset.class_names)
+    check_training_classes(dataset, splits["train"])
+    warn_if_imbalanced(dataset.labels[splits["train"]], dataset.class_names,
+                       suggest_weights=training["class_weight"] != "balanced")
 
     with session.strategy.scope():
         model, metrics, schedule_callbacks = _build_model(resolved, dataset, splits)

@@ -161,14 +161,27 @@ def _resume_checkpoint(out: str | Path | None) -> Checkpoint:
     if not (run_dir / "config.json").is_file():
         raise RunError(f"{run_dir} is not a run directory: it has no config.json",
                        "pass the folder that zoo run wrote")
-    status = read_run_info(run_dir).get("status")
+    info = read_run_info(run_dir)
+    status = info.get("status")
     if status == "finished":
         raise RunError(f"the run in {run_dir} has already finished", "start a new run with zoo run --out NEW_DIR")
     checkpoint = CheckpointStore(run_dir).latest()
     if checkpoint is None:
         raise RunError(
             f"the run in {run_dir} has no checkpoint to resume from (it stopped before the first epoch ended)",
-            f"start it again with: zoo run --config ... --out {run_dir} --overwrite",
+            _restart_hint(info, run_dir),
         )
     logger.info("resuming %s after epoch %d", run_dir, checkpoint.epoch)
     return checkpoint
+
+
+def _restart_hint(info: Mapping[str, Any], run_dir: Path) -> str:
+    """Return how to start again a run that has no checkpoint, repeating the command that started it.
+
+    A failed or interrupted run's folder is reused as it is; any other needs ``--overwrite``.
+    """
+    command = info.get("command")
+    overwrite = "" if info.get("status") in ("failed", "interrupted") else " --overwrite"
+    if command:
+        return f"start it again with: {command}{overwrite}"
+    return f"start it again with the command that started it, with --out {run_dir}{overwrite}"

@@ -75,7 +75,7 @@ def test_interrupt_before_first_checkpoint(zoo, epoch_actions, tmp_path: Path,
 
     assert stopped.exit_code == 130, stopped.output
     assert "no checkpoint to resume from" in stopped.output
-    assert "--overwrite" in stopped.output
+    assert "run the same command again; it reuses the folder" in stopped.output
     assert json.loads((run_dir / "run.json").read_text())["status"] == "interrupted"
 
     resumed = zoo("run", "--resume", str(run_dir))

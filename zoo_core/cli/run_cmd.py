@@ -36,7 +36,9 @@ def _quote(text: str) -> str:
 @click.command("run")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), help="TOML run configuration.")
 @click.option("--out", type=click.Path(file_okay=False), help="Run directory to write (default: runs/DATE-ARCH-DATASET).")
-@click.option("--overwrite", is_flag=True, help="Allow writing into an existing, non-empty --out directory.")
+@click.option("--overwrite", is_flag=True,
+              help="Reuse an existing, non-empty --out directory: first remove the files and folders a run "
+                   "writes there (model.keras, metrics.json, checkpoints/, ...); other files stay.")
 @click.option("--dataset", help="Dataset name (default: digits).")
 @click.option("--augmentation", help="Augmentation name (default: none).")
 @click.option("--arch", help="Architecture name (default: simple-cnn).")
@@ -77,22 +79,26 @@ def run_command(ctx: click.Context, config_file: str | None, out: str | None, ov
         config["training"]["strategy"] = strategy
     if tensorboard:
         config["training"]["tensorboard"] = True
-    plugins = state(ctx).plugins()
-    from zoo_core.resolve import resolve_run
-
-    # Resolve first so that a wrong name or parameter fails before TensorFlow is imported.
-    resolve_run(config, plugins.registry)
-    from zoo_core.runner import run
-
     from zoo_core.runinfo import RunInterrupted
 
     try:
+        plugins = state(ctx).plugins()
+        from zoo_core.resolve import resolve_run
+
+        # Resolve first so that a wrong name or parameter fails before TensorFlow is imported.
+        resolve_run(config, plugins.registry)
+        from zoo_core.runner import run
+
         result = run(config, plugins, out=out, overwrite=overwrite, show_progress=not no_progress,
                      resume=resume_dir is not None)
     except RunInterrupted as interrupted:
         click.echo(f"Interrupted: {interrupted.message}", err=True)
         click.echo(f"Hint: {interrupted.hint}", err=True)
         # 130 = 128 + SIGINT, the shell's status for a program stopped by Ctrl-C.
+        ctx.exit(130)
+    except KeyboardInterrupt:
+        # Ctrl-C before training started (loading plugins, importing TensorFlow, reading data).
+        click.echo("Interrupted: zoo run stopped before training started; nothing to resume", err=True)
         ctx.exit(130)
     split = "test" if "test" in result.metrics else "validation"
     click.echo(f"{split} metrics:")

@@ -111,3 +111,18 @@ def test_compare_skips_tensorflow(two_runs: list[Path]) -> None:
     )
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert output.strip() == "[]"
+
+
+def test_unset_learning_rate_shows_the_rate_used(tmp_path: Path) -> None:
+    config = _config("adam", 2)
+    config["training"]["learning_rate"] = None
+    run = _write_run(tmp_path / "run", config, None)
+    (run / "history.csv").write_text("epoch,loss,learning_rate\n1,0.5,0.001\n2,0.4,0.0005\n", encoding="utf-8")
+    fixed = _config("adam", 2)
+    fixed["training"]["learning_rate"] = 0.01
+    other = _write_run(tmp_path / "other", fixed, None)
+
+    table = compare_runs([load_run(run), load_run(other)])
+
+    assert ("config", "training.learning_rate", [0.001, 0.01]) in table.rows
+

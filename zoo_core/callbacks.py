@@ -17,6 +17,13 @@ from zoo_core.errors import RunError
 logger = logging.getLogger(__name__)
 
 
+def _kept_checkpoint(completed_epochs: int) -> str:
+    """Say which checkpoint survives a divergence after ``completed_epochs`` finished epochs."""
+    if completed_epochs == 0:
+        return "no checkpoint was saved, since the first epoch had not ended"
+    return f"the checkpoint of epoch {completed_epochs}, the last with a finite loss, was kept"
+
+
 class EpochEnd(keras.callbacks.Callback):
     """At each epoch end: score the validation split, record history, update progress, call hooks.
 
@@ -53,7 +60,7 @@ class EpochEnd(keras.callbacks.Callback):
             self.model.stop_training = True
             raise RunError(
                 f"the training loss became {loss} in epoch {self._epoch + 1}, step {batch + 1}, "
-                "so training stopped and the last good checkpoint was kept",
+                f"so training stopped; {_kept_checkpoint(self._epoch)}",
                 f"lower the learning rate (now {_learning_rate(self.model)}), for example to a tenth "
                 "with --lr, or check the data for invalid values",
             )
@@ -65,7 +72,8 @@ class EpochEnd(keras.callbacks.Callback):
         if not math.isfinite(loss):
             self.model.stop_training = True
             raise RunError(
-                f"the training loss became {loss} in epoch {epoch + 1}",
+                f"the training loss became {loss} in epoch {epoch + 1}, so training stopped; "
+                f"{_kept_checkpoint(epoch)}",
                 "lower the learning rate (--lr) or check the data for invalid values",
             )
         row: dict[str, float] = {"epoch": epoch + 1, "loss": loss}

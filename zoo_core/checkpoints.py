@@ -187,7 +187,8 @@ def _check_finite(model: Any, values: list[np.ndarray], epoch: int) -> None:
         if np.issubdtype(value.dtype, np.floating) and not np.all(np.isfinite(value)):
             raise RunError(
                 f"the weights became non-finite in epoch {epoch} (variable {variable.path}), "
-                "so no checkpoint was saved for this epoch",
+                "so no checkpoint was saved for this epoch"
+                + (f"; the checkpoint of epoch {epoch - 1} was kept" if epoch > 1 else " and the run has none"),
                 f"lower the learning rate (now {_learning_rate(model)}), for example to a tenth with --lr, "
                 "and start the run again",
             )

@@ -1,6 +1,7 @@
 """Side-by-side comparison of run directories: configuration differences and final metrics.
 
-Reads only ``config.json`` and ``metrics.json``, so it imports neither TensorFlow nor Keras.
+Reads only ``config.json``, ``metrics.json`` and the first row of ``history.csv`` (for the learning
+rate that an unset ``training.learning_rate`` stood for), so it imports neither TensorFlow nor Keras.
 A table has one row per setting or metric and one column per run.
 """
 
@@ -50,9 +51,27 @@ def load_run(path: str | Path) -> RunRecord:
         raise RunError(f"{path} is not a run directory: it has no config.json",
                        "pass folders that `zoo run` wrote, e.g. runs/20260101-120000-simple-cnn-digits")
     config = _read_json(config_path)
+    _fill_learning_rate(config, path / "history.csv")
     metrics_path = path / "metrics.json"
     metrics = _read_json(metrics_path) if metrics_path.is_file() else {}
     return RunRecord(path, config, metrics)
+
+
+def _fill_learning_rate(config: dict[str, Any], history_path: Path) -> None:
+    """Replace an unset ``training.learning_rate`` (the optimizer's default) by the rate the run used.
+
+    That rate is the ``learning_rate`` of the first row of ``history.csv``; with a schedule it is
+    the rate of the first epoch's last step. The setting stays unset when the run has no such row.
+    """
+    training = config.get("training")
+    if not isinstance(training, dict) or training.get("learning_rate") is not None or not history_path.is_file():
+        return
+    with history_path.open(encoding="utf-8", newline="") as handle:
+        first = next(csv.DictReader(handle), None)
+    try:
+        training["learning_rate"] = float(first["learning_rate"])  # type: ignore[index]
+    except (TypeError, KeyError, ValueError):
+        return
 
 
 def _read_json(path: Path) -> Any:

@@ -28,6 +28,7 @@ def test_divergence_keeps_last_good_checkpoint(zoo, epoch_actions, tmp_path: Pat
     assert result.exit_code == 1
     assert "the training loss became" in result.output
     assert "in epoch 2, step" in result.output
+    assert "the checkpoint of epoch 1, the last with a finite loss, was kept" in result.output
     assert "lower the learning rate (now 1e+12)" in result.output
     info = json.loads((run_dir / "run.json").read_text())
     assert info["status"] == "failed"
@@ -45,6 +46,8 @@ def test_divergence_from_first_epoch_saves_nothing(zoo, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "non-finite in epoch 1" in result.output or "loss became" in result.output
     assert "lower the learning rate (now 1e+06)" in result.output
+    assert "no checkpoint was saved for this epoch and the run has none" in result.output
+    assert "was kept" not in result.output
     assert json.loads((run_dir / "run.json").read_text())["status"] == "failed"
     assert not (run_dir / "model.keras").exists()
     assert not (run_dir / "checkpoints" / "latest.json").exists()

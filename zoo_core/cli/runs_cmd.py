@@ -6,24 +6,35 @@ import click
 
 from zoo_core.cli.common import echo_json, format_table
 
+#: The folder that zoo run writes into when no --out is given.
+DEFAULT_FOLDER = "runs"
+
 #: Metrics shown as columns when present, in this order; --sort adds its metric.
 MAIN_METRICS: tuple[str, ...] = ("accuracy", "f1")
 
 
 @click.command("runs")
-@click.argument("folder", default="runs", type=click.Path(file_okay=False), metavar="[DIR]")
+@click.argument("folder", required=False, type=click.Path(file_okay=False), metavar="[DIR]")
 @click.option("--sort", "sort_by", metavar="METRIC",
               help="Sort by this final metric, best (highest) first; default: by start date.")
 @click.option("--ascending", is_flag=True, help="With --sort, put the lowest value first (for losses).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def runs_command(folder: str, sort_by: str | None, ascending: bool, as_json: bool) -> None:
+def runs_command(folder: str | None, sort_by: str | None, ascending: bool, as_json: bool) -> None:
     """List the runs under DIR (default: runs): date, configuration, status and main metrics.
 
     Metrics are those of the test split, or of the validation split when there is no test split.
+    A missing default folder means no runs yet; a missing DIR given by name is an error.
     """
+    from pathlib import Path
+
     from zoo_core.runs_table import find_runs, sort_runs
 
-    runs = sort_runs(find_runs(folder), sort_by, ascending)
+    if folder is None:
+        folder = DEFAULT_FOLDER
+        found = find_runs(folder) if Path(folder).is_dir() else []
+    else:
+        found = find_runs(folder)
+    runs = sort_runs(found, sort_by, ascending)
     if as_json:
         echo_json([run.to_dict() for run in runs])
         return

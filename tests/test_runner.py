@@ -97,3 +97,12 @@ def test_full_batch_gradient_descent_takes_one_step_per_epoch(tmp_path: Path) ->
 
     model = keras.saving.load_model(result.run_dir / "model.keras")
     assert int(model.optimizer.iterations.numpy()) == 2
+
+
+def test_run_without_held_out_splits_prints_train_metrics(zoo, tmp_path: Path) -> None:
+    result = zoo("run", "--dataset", "synthetic", "--epochs", "1", "--no-progress",
+                 "--set", "training.validation_fraction=0", "--set", "training.test_fraction=0",
+                 "--set", "architecture.filters=4", "--out", str(tmp_path / "run"))
+    assert result.exit_code == 0, result.output
+    assert "train metrics:" in result.stdout
+    assert "  accuracy: " in result.stdout

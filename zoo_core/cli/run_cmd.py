@@ -100,7 +100,8 @@ def run_command(ctx: click.Context, config_file: str | None, out: str | None, ov
         # Ctrl-C before training started (loading plugins, importing TensorFlow, reading data).
         click.echo("Interrupted: zoo run stopped before training started; nothing to resume", err=True)
         ctx.exit(130)
-    split = "test" if "test" in result.metrics else "validation"
+    # The test split when there is one, else validation, else train (both fractions set to 0).
+    split = next((name for name in ("test", "validation", "train") if name in result.metrics), "train")
     click.echo(f"{split} metrics:")
     for name, value in result.metrics.get(split, {}).items():
         click.echo(f"  {name}: {value:.4f}")

@@ -214,11 +214,14 @@ def validate_training(training: Mapping[str, Any]) -> dict[str, Any]:
     from zoo_core.strategy import check_run_settings
 
     check_run_settings(result)
+    from zoo_core.precision import check_precision_settings
+
+    check_precision_settings(result)
     return result
 
 
 #: Training settings that later features read; accepted here so configurations can carry them.
-_EXTRA_TRAINING_KEYS: tuple[str, ...] = ("strategy", "tensorboard")
+_EXTRA_TRAINING_KEYS: tuple[str, ...] = ("strategy", "tensorboard", "precision", "xla")
 
 
 def _check_positive_int(values: Mapping[str, Any], key: str) -> None:

@@ -97,7 +97,7 @@ def _train_and_evaluate(resolved: ResolvedRun, plugins: LoadedPlugins, context: 
     """Build, train and evaluate the model, write the run's files and return (metrics, history)."""
     run_dir = context.run_dir
     training = resolved.training
-    _seed_everything(training["seed"])
+    _seed_everything(training["seed"], training["xla"])
     dataset = _build_dataset(resolved)
     context.dataset = dataset
     from zoo_core.splits import make_splits
@@ -112,7 +112,9 @@ def _train_and_evaluate(resolved: ResolvedRun, plugins: LoadedPlugins, context: 
     warn_if_imbalanced(dataset.labels[splits["train"]], dataset.class_names,
                        suggest_weights=training["class_weight"] != "balanced")
 
-    with session.strategy.scope():
+    from zoo_core.precision import precision_policy
+
+    with session.strategy.scope(), precision_policy(training["precision"]):
         model, metrics, schedule_callbacks = _build_model(resolved, dataset, splits)
         session.restore_into(model)
     context.model = model
@@ -163,11 +165,23 @@ def _dist_version(package: str) -> str | None:
     return None
 
 
-def _seed_everything(seed: int) -> None:
+def _seed_everything(seed: int, xla: bool | str = "auto") -> None:
+    """Seed every generator and make TensorFlow's ops deterministic, unless XLA was requested.
+
+    Keras 3.15 turns XLA off whenever op determinism is on, so ``training.xla = true`` trades
+    bit-for-bit reproducibility for compilation.
+    """
     import keras
     import tensorflow as tf
 
     keras.utils.set_random_seed(seed)
+    if xla is True:
+        # NOTE: TensorFlow 2.21 has no public call to turn determinism off once it is on in a process.
+        from tensorflow.python.framework import config as tf_config
+
+        tf_config.disable_op_determinism()
+        logger.warning("training.xla is true: op determinism is off, so a rerun may differ slightly")
+        return
     tf.config.experimental.enable_op_determinism()
 
 
@@ -206,7 +220,7 @@ def _build_model(resolved: ResolvedRun, dataset: Dataset,
     optimizer, schedule_callbacks = build_optimizer(resolved, math.ceil(train_size / _batch_size(resolved, train_size)))
     loss_item = resolved["loss"]
     loss = loss_item.component.build(loss_item.params, num_classes=dataset.num_classes, from_logits=from_logits)
-    model.compile(optimizer=optimizer, loss=loss)
+    model.compile(optimizer=optimizer, loss=loss, jit_compile=resolved.training["xla"])
     metrics = [m.component.build(m.params, num_classes=dataset.num_classes, class_names=dataset.class_names)
                for m in resolved.metrics]
     logger.info("model %s: %d trainable parameters", architecture.name,

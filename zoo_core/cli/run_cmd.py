@@ -57,6 +57,9 @@ def _quote(text: str) -> str:
               help="Distribution strategy: one device, all local devices, or the workers in TF_CONFIG "
                    "(default: default). --batch-size is the global batch size.")
 @click.option("--tensorboard", is_flag=True, default=None, help="Also write TensorBoard logs to RUN_DIR/tensorboard.")
+@click.option("--precision", type=click.Choice(["float32", "mixed_float16", "mixed_bfloat16"]),
+              help="Numeric precision: float32 (default) or a Keras mixed-precision policy.")
+@click.option("--xla/--no-xla", default=None, help="Compile training steps with XLA (default: Keras decides).")
 @click.option("--resume", "resume_dir", type=click.Path(file_okay=False, exists=True),
               help="Continue the run in this directory from its last checkpoint, with its config.json.")
 @click.pass_context
@@ -79,6 +82,9 @@ def run_command(ctx: click.Context, config_file: str | None, out: str | None, ov
         config["training"]["strategy"] = strategy
     if tensorboard:
         config["training"]["tensorboard"] = True
+    for key in ("precision", "xla"):
+        if options.get(key) is not None:
+            config["training"][key] = options[key]
     from zoo_core.runinfo import RunInterrupted
 
     try:

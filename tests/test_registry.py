@@ -78,7 +78,7 @@ def test_find_across_kinds() -> None:
         registry.find("definitely-not-there")
 
 
-def test_builtins_come_from_zoo_core_and_cnn_from_its_plugin() -> None:
+def test_component_distributions() -> None:
     registry = load_plugins().registry
     assert registry.get("dataset", "digits").distribution == "zoo-core"
     cnn = registry.get("architecture", "simple-cnn")

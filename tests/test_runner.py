@@ -88,18 +88,7 @@ def test_same_seed_gives_same_metrics(finished_run, tmp_path: Path) -> None:
     assert again.metrics == finished_run.metrics
 
 
-def test_full_batch_gradient_descent_takes_one_step_per_epoch(tmp_path: Path) -> None:
-    from zoo_core.runner import run
-
-    config = build_config(None, {"dataset": "synthetic", "epochs": 2, "optimizer": "gd"}, ("architecture.filters=4",))
-    result = run(config, load_plugins(), out=tmp_path / "gd", show_progress=False)
-    import keras
-
-    model = keras.saving.load_model(result.run_dir / "model.keras")
-    assert int(model.optimizer.iterations.numpy()) == 2
-
-
-def test_run_without_held_out_splits_prints_train_metrics(zoo, tmp_path: Path) -> None:
+def test_no_held_out_split_prints_train(zoo, tmp_path: Path) -> None:
     result = zoo("run", "--dataset", "synthetic", "--epochs", "1", "--no-progress",
                  "--set", "training.validation_fraction=0", "--set", "training.test_fraction=0",
                  "--set", "architecture.filters=4", "--out", str(tmp_path / "run"))

@@ -1,8 +1,8 @@
 """Component records: what a plugin registered, and how to build it.
 
 A factory's keyword parameters are the component's parameters. Some names are context that the
-runner supplies itself (``CONTEXT_ARGS``), such as ``input_shape`` for an architecture; a factory
-receives only those it declares, and users cannot set them.
+runner supplies itself (``CONTEXT_ARGS``), such as ``input_shape`` for an architecture. A factory
+receives only the context it declares, and users cannot set it.
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ CONTEXT_ARGS: dict[str, tuple[str, ...]] = {
     "optimizer": ("learning_rate",),
     "loss": ("num_classes", "from_logits"),
     "metric": ("num_classes", "class_names"),
-    # learning_rate is the base rate (the run's, or the optimizer's default); the schedule's
-    # step counts are optimizer steps, so steps_per_epoch is 1 for full-batch gradient descent.
+    # learning_rate is the base rate: the run's, or the optimizer's default. Schedules count
+    # optimizer steps, so steps_per_epoch is 1 for full-batch gradient descent.
     "schedule": ("learning_rate", "steps_per_epoch", "epochs"),
 }
 
@@ -125,8 +125,8 @@ class Component:
     def build(self, params: Mapping[str, Any], **context: Any) -> Any:
         """Validate ``params``, then call the factory with them and the context it declares."""
         checked = validate_parameters(self, params)
-        wanted = self.context_arguments()
-        kwargs = {name: context[name] for name in wanted if name in context}
+        declared = self.context_arguments()
+        kwargs = {name: context[name] for name in declared if name in context}
         kwargs.update(checked)
         factory = self.load_factory()
         try:

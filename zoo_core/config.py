@@ -73,8 +73,8 @@ def load_config_file(path: str | Path) -> dict[str, Any]:
 def merge_config(base: dict[str, Any], update: Mapping[str, Any], source: str = "configuration") -> dict[str, Any]:
     """Return ``base`` with the tables of ``update`` applied.
 
-    A component table with a different ``name`` replaces the base table, since parameters of one
-    component mean nothing to another; one with the same or no name updates it.
+    A component table with a different ``name`` replaces the base table, because parameters of
+    one component mean nothing to another. A table with the same or no name updates it.
     """
     merged = copy.deepcopy(base)
     for key, value in update.items():
@@ -121,7 +121,7 @@ def _component_table(value: Any, key: str, source: str, require_name: bool = Tru
 def parse_override(text: str) -> tuple[list[str], Any]:
     """Parse ``section.key=value`` into its key path and value.
 
-    The value is read as a TOML value (``3``, ``0.1``, ``true``, ``[1, 2]``, ``"text"``); anything
+    The value is read as a TOML value (``3``, ``0.1``, ``true``, ``[1, 2]``, ``"text"``). Anything
     that is not valid TOML is taken as a plain string, so ``--set dataset.path=/data`` works.
     """
     path_text, sep, value_text = text.partition("=")

@@ -3,8 +3,8 @@
 A dataset factory returns a :class:`Dataset`: every sample's label and identifier, a
 :class:`SampleSource` that yields the images, and optionally the splits that the data came with.
 The runner draws any split that is missing from the seed (see :mod:`zoo_core.splits`).
-Images enter the model in their stored value range (``value_range``, 0 to 255 for 8-bit files);
-the model's first layer rescales them, so the saved model accepts raw pixels.
+Images enter the model in their stored value range (``value_range``, 0 to 255 for 8-bit files).
+The model's first layer rescales them, so the saved model accepts raw pixels.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ SPLITS: tuple[str, ...] = ("train", "validation", "test")
 
 
 class SampleSource(Protocol):
-    """Where a dataset's images come from."""
+    """The source of a dataset's images: memory, files, or anything that feeds ``tf.data``."""
 
     def tf_dataset(self, indices: np.ndarray) -> "tf.data.Dataset":
         """Return the images at ``indices``, in that order, as float32 tensors of one sample each."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 class ZooError(Exception):
-    """An error caused by the user's input, with a hint that says what to do next."""
+    """An error caused by the user's input, with a hint on what to do next."""
 
     def __init__(self, message: str, hint: str | None = None) -> None:
         super().__init__(message)

@@ -17,7 +17,7 @@ from zoo_core.errors import RunError
 
 logger = logging.getLogger(__name__)
 
-# What a run writes into its folder; --overwrite removes these and nothing else.
+# Files and folders that a run writes. --overwrite removes these and nothing else.
 RUN_OUTPUT_FILES: tuple[str, ...] = (
     "config.json", "run.json", "splits.json", "history.csv", "metrics.json", "model.keras", ".model.tmp.keras",
     "predictions.csv", "per_class.csv", "confusion_matrix.json", "curves.png", "confusion_matrix.png",
@@ -29,8 +29,8 @@ def create_run_dir(out: str | Path | None, label: str, root: str | Path = "runs"
     """Create and return the run directory.
 
     With ``out``, that folder is used. An existing non-empty one is rejected unless ``overwrite``
-    is given or it holds only a run that stopped before its first checkpoint; in both cases the
-    previous run's outputs are removed first (see :func:`clear_run_outputs`).
+    is given or it contains only a run that stopped before its first checkpoint. In both of those
+    cases the previous run's outputs are removed first (see :func:`clear_run_outputs`).
     Without it, a new folder ``ROOT/YYYYmmdd-HHMMSS-LABEL`` is made, with a numeric suffix when
     that name is taken.
     """

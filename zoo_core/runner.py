@@ -1,9 +1,10 @@
 """The runner: builds one component of each kind, trains, evaluates and writes the run directory.
 
-The run directory holds ``config.json`` (resolved configuration and versions), ``splits.json``
-(the sample ids of each split), ``history.csv`` (one row per epoch), ``metrics.json`` (final
-metrics keyed by split) and ``model.keras`` (the trained model, with its preprocessing and class
-names inside).
+The run directory contains ``config.json`` (resolved configuration and versions), ``run.json``
+(status), ``splits.json`` (the sample ids of each split), ``history.csv`` (one row per epoch),
+``metrics.json`` (final metrics keyed by split), the per-class reports and test predictions,
+checkpoints, plots and ``model.keras`` (the trained model, with its preprocessing and class
+names inside). docs/runs.md lists every file.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from zoo_core.outputs import check_final_activation, model_outputs, to_probabili
 from zoo_core.plugins import LoadedPlugins
 from zoo_core.reports import score_probabilities, write_reports
 from zoo_core.resolve import ResolvedRun, resolve_run
-from zoo_core.rundir import create_run_dir, save_model_atomic, write_csv_atomic, write_json_atomic
+from zoo_core.rundir import save_model_atomic, write_csv_atomic, write_json_atomic
 
 logger = logging.getLogger(__name__)
 
@@ -289,7 +290,7 @@ def _fit(model: Any, resolved: ResolvedRun, dataset: Dataset, splits: Mapping[st
         import keras
 
         callbacks.append(keras.callbacks.TensorBoard(log_dir=str(context.run_dir / "tensorboard")))
-    # Last, so that the checkpoint holds what the schedule callbacks changed at this epoch's end.
+    # Last, so that the checkpoint contains what the schedule callbacks changed at this epoch's end.
     callbacks.append(session.checkpoint_callback(model, epoch_end, schedule_callbacks, after_checkpoint))
     from zoo_core.strategy import prepare_fit
 
@@ -324,7 +325,7 @@ def predict_logits(model: Any, dataset: Dataset, indices: np.ndarray) -> np.ndar
 def predict_split(model: Any, dataset: Dataset, indices: np.ndarray, outputs: str = "logits") -> np.ndarray:
     """Return the class probabilities (N, C) that ``model`` gives the samples at ``indices``.
 
-    ``outputs`` says what the model outputs; softmax is applied to logits only.
+    ``outputs`` is ``"logits"`` or ``"probabilities"``, and softmax is applied to logits only.
     """
     return to_probabilities(predict_logits(model, dataset, indices), outputs)
 
